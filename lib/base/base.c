@@ -1,0 +1,352 @@
+/*
+ * ngxlint: pools, buffers, vectors and whole-file reading.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base.h"
+
+
+#define NGXL_POOL_CHUNK  (64 * 1024)
+
+struct ngxl_pool_chunk_s {
+    ngxl_pool_chunk_t  *next;
+    size_t              size;
+    size_t              used;
+    /* max_align_t keeps the payload aligned for any type */
+    max_align_t         data[];
+};
+
+
+void
+ngxl_oom(void)
+{
+    static const char  msg[] = "ngxlint: out of memory\n";
+
+    (void) !write(STDERR_FILENO, msg, sizeof(msg) - 1);
+    abort();
+}
+
+
+void
+ngxl_pool_init(ngxl_pool_t *pool)
+{
+    pool->chunk = NULL;
+    pool->total = 0;
+}
+
+
+void
+ngxl_pool_free(ngxl_pool_t *pool)
+{
+    ngxl_pool_chunk_t  *c, *next;
+
+    for (c = pool->chunk; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+
+    pool->chunk = NULL;
+    pool->total = 0;
+}
+
+
+void *
+ngxl_palloc(ngxl_pool_t *pool, size_t size)
+{
+    size_t              asize, csize;
+    ngxl_pool_chunk_t  *c;
+    char               *p;
+
+    asize = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+
+    if (asize < size) {
+        ngxl_oom();
+    }
+
+    c = pool->chunk;
+
+    if (c == NULL || c->size - c->used < asize) {
+        csize = asize > NGXL_POOL_CHUNK / 4 ? asize : NGXL_POOL_CHUNK;
+
+        c = malloc(sizeof(ngxl_pool_chunk_t) + csize);
+        if (c == NULL) {
+            ngxl_oom();
+        }
+
+        c->size = csize;
+        c->used = 0;
+
+        if (asize == csize && pool->chunk) {
+            /* a large block: keep the current chunk for small ones */
+            c->next = pool->chunk->next;
+            pool->chunk->next = c;
+
+        } else {
+            c->next = pool->chunk;
+            pool->chunk = c;
+        }
+    }
+
+    p = (char *) c->data + c->used;
+    c->used += asize;
+    pool->total += asize;
+
+    memset(p, 0, size);
+
+    return p;
+}
+
+
+char *
+ngxl_pstrndup(ngxl_pool_t *pool, const char *s, size_t len)
+{
+    char  *p;
+
+    p = ngxl_palloc(pool, len + 1);
+    memcpy(p, s, len);
+    p[len] = '\0';
+
+    return p;
+}
+
+
+char *
+ngxl_psprintf(ngxl_pool_t *pool, const char *fmt, ...)
+{
+    int       n;
+    char     *p;
+    va_list   ap;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+
+    if (n < 0) {
+        return ngxl_pstrndup(pool, "", 0);
+    }
+
+    p = ngxl_palloc(pool, (size_t) n + 1);
+
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t) n + 1, fmt, ap);
+    va_end(ap);
+
+    return p;
+}
+
+
+void
+ngxl_buf_init(ngxl_buf_t *b)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+
+void
+ngxl_buf_free(ngxl_buf_t *b)
+{
+    free(b->data);
+    ngxl_buf_init(b);
+}
+
+
+void
+ngxl_buf_reserve(ngxl_buf_t *b, size_t more)
+{
+    size_t   cap;
+    char    *p;
+
+    if (b->cap - b->len > more) {
+        return;
+    }
+
+    cap = b->cap ? b->cap : 256;
+
+    while (cap - b->len <= more) {
+        if (cap > SIZE_MAX / 2) {
+            ngxl_oom();
+        }
+        cap *= 2;
+    }
+
+    p = realloc(b->data, cap);
+    if (p == NULL) {
+        ngxl_oom();
+    }
+
+    b->data = p;
+    b->cap = cap;
+    b->data[b->len] = '\0';
+}
+
+
+void
+ngxl_buf_add(ngxl_buf_t *b, const void *p, size_t n)
+{
+    ngxl_buf_reserve(b, n);
+
+    if (n) {
+        memcpy(b->data + b->len, p, n);
+    }
+
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+
+void
+ngxl_buf_addc(ngxl_buf_t *b, char c)
+{
+    ngxl_buf_add(b, &c, 1);
+}
+
+
+void
+ngxl_buf_adds(ngxl_buf_t *b, const char *s)
+{
+    ngxl_buf_add(b, s, strlen(s));
+}
+
+
+void
+ngxl_buf_vprintf(ngxl_buf_t *b, const char *fmt, va_list ap)
+{
+    int      n;
+    va_list  cp;
+
+    va_copy(cp, ap);
+    n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+
+    if (n <= 0) {
+        return;
+    }
+
+    ngxl_buf_reserve(b, (size_t) n);
+    vsnprintf(b->data + b->len, (size_t) n + 1, fmt, ap);
+    b->len += (size_t) n;
+}
+
+
+void
+ngxl_buf_printf(ngxl_buf_t *b, const char *fmt, ...)
+{
+    va_list  ap;
+
+    va_start(ap, fmt);
+    ngxl_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+
+void
+ngxl_vec_push(ngxl_vec_t *v, void *p)
+{
+    size_t   cap;
+    void   **e;
+
+    if (v->n == v->cap) {
+        cap = v->cap ? v->cap * 2 : 8;
+
+        e = realloc(v->elts, cap * sizeof(void *));
+        if (e == NULL) {
+            ngxl_oom();
+        }
+
+        v->elts = e;
+        v->cap = cap;
+    }
+
+    v->elts[v->n++] = p;
+}
+
+
+void
+ngxl_vec_free(ngxl_vec_t *v)
+{
+    free(v->elts);
+    v->elts = NULL;
+    v->n = 0;
+    v->cap = 0;
+}
+
+
+int
+ngxl_read_file(const char *path, size_t max, ngxl_buf_t *out)
+{
+    int          fd, err;
+    ssize_t      n;
+    struct stat  st;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1) {
+        return NGXL_ERROR;
+    }
+
+    if (fstat(fd, &st) == -1) {
+        goto failed;
+    }
+
+    if (S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        goto failed;
+    }
+
+    if (S_ISREG(st.st_mode) && (uint64_t) st.st_size > max) {
+        errno = EFBIG;
+        goto failed;
+    }
+
+    ngxl_buf_init(out);
+    ngxl_buf_reserve(out, S_ISREG(st.st_mode) ? (size_t) st.st_size + 1 : 4096);
+
+    for ( ;; ) {
+        ngxl_buf_reserve(out, 4096);
+
+        n = read(fd, out->data + out->len, out->cap - out->len - 1);
+
+        if (n == -1) {
+            if (errno == EINTR) {
+                continue;
+            }
+            err = errno;
+            ngxl_buf_free(out);
+            errno = err;
+            goto failed;
+        }
+
+        if (n == 0) {
+            break;
+        }
+
+        out->len += (size_t) n;
+
+        if (out->len > max) {
+            ngxl_buf_free(out);
+            errno = EFBIG;
+            goto failed;
+        }
+    }
+
+    out->data[out->len] = '\0';
+    close(fd);
+
+    return NGXL_OK;
+
+failed:
+
+    err = errno;
+    close(fd);
+    errno = err;
+
+    return NGXL_ERROR;
+}
