@@ -1,0 +1,289 @@
+/*
+ * ngxlint: the findings model.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+
+static const char  *ngxl_severity_names[] = { "note", "warning", "error",
+                                              "never" };
+
+
+const char *
+ngxl_severity_name(ngxl_severity_t sev)
+{
+    return ngxl_severity_names[sev <= NGXL_SEV_NEVER ? sev : NGXL_SEV_NEVER];
+}
+
+
+int
+ngxl_severity_parse(const char *name, ngxl_severity_t *sev)
+{
+    int  i;
+
+    for (i = 0; i <= NGXL_SEV_NEVER; i++) {
+        if (strcmp(name, ngxl_severity_names[i]) == 0) {
+            *sev = (ngxl_severity_t) i;
+            return NGXL_OK;
+        }
+    }
+
+    return NGXL_ERROR;
+}
+
+
+void
+ngxl_diags_init(ngxl_diags_t *ds)
+{
+    memset(ds, 0, sizeof(ngxl_diags_t));
+    ngxl_pool_init(&ds->pool);
+}
+
+
+void
+ngxl_diags_free(ngxl_diags_t *ds)
+{
+    size_t           i;
+    ngxl_finding_t  *f;
+
+    for (i = 0; i < ds->findings.n; i++) {
+        f = ds->findings.elts[i];
+
+        free(f->notes);
+        free(f->edits);
+
+        if (f->extra) {
+            json_decref(f->extra);
+        }
+    }
+
+    ngxl_vec_free(&ds->findings);
+    ngxl_vec_free(&ds->sources);
+    ngxl_pool_free(&ds->pool);
+}
+
+
+static char *
+ngxl_diag_vformat(ngxl_diags_t *ds, const char *fmt, va_list ap)
+{
+    int      n;
+    char    *p;
+    va_list  cp;
+
+    va_copy(cp, ap);
+    n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+
+    if (n < 0) {
+        n = 0;
+    }
+
+    p = ngxl_palloc(&ds->pool, (size_t) n + 1);
+    vsnprintf(p, (size_t) n + 1, fmt, ap);
+
+    return p;
+}
+
+
+ngxl_finding_t *
+ngxl_diag_add(ngxl_diags_t *ds, const char *rule, ngxl_severity_t sev,
+    const char *file, uint32_t line, uint32_t col, uint32_t end_line,
+    uint32_t end_col, const char *fmt, ...)
+{
+    va_list          ap;
+    ngxl_finding_t  *f;
+
+    f = ngxl_palloc(&ds->pool, sizeof(ngxl_finding_t));
+
+    f->rule = rule;
+    f->severity = sev;
+    f->file = file ? ngxl_pstrndup(&ds->pool, file, strlen(file)) : NULL;
+    f->line = line;
+    f->col = line ? (col ? col : 1) : 0;
+    f->end_line = end_line ? end_line : line;
+    f->end_col = end_col > f->col || f->end_line > line ? end_col : f->col;
+
+    va_start(ap, fmt);
+    f->message = ngxl_diag_vformat(ds, fmt, ap);
+    va_end(ap);
+
+    f->seq = ds->findings.n;
+    ngxl_vec_push(&ds->findings, f);
+
+    return f;
+}
+
+
+void
+ngxl_diag_note(ngxl_diags_t *ds, ngxl_finding_t *f, const char *file,
+    uint32_t line, uint32_t col, const char *fmt, ...)
+{
+    size_t        n;
+    va_list       ap;
+    ngxl_note_t  *note;
+
+    if (f->nnotes == f->cnotes) {
+        n = f->cnotes ? f->cnotes * 2 : 4;
+
+        note = realloc(f->notes, n * sizeof(ngxl_note_t));
+        if (note == NULL) {
+            ngxl_oom();
+        }
+
+        f->notes = note;
+        f->cnotes = n;
+    }
+
+    note = &f->notes[f->nnotes++];
+
+    note->file = file ? ngxl_pstrndup(&ds->pool, file, strlen(file)) : NULL;
+    note->line = line;
+    note->col = line ? (col ? col : 1) : 0;
+
+    va_start(ap, fmt);
+    note->message = ngxl_diag_vformat(ds, fmt, ap);
+    va_end(ap);
+}
+
+
+void
+ngxl_diag_edit(ngxl_diags_t *ds, ngxl_finding_t *f, const ngxl_edit_t *edit)
+{
+    size_t        n;
+    ngxl_edit_t  *e;
+
+    if (f->nedits == f->cedits) {
+        n = f->cedits ? f->cedits * 2 : 2;
+
+        e = realloc(f->edits, n * sizeof(ngxl_edit_t));
+        if (e == NULL) {
+            ngxl_oom();
+        }
+
+        f->edits = e;
+        f->cedits = n;
+    }
+
+    e = &f->edits[f->nedits++];
+    *e = *edit;
+    e->file = ngxl_pstrndup(&ds->pool, edit->file, strlen(edit->file));
+    e->text = ngxl_pstrndup(&ds->pool, edit->text, strlen(edit->text));
+}
+
+
+void
+ngxl_diag_hint(ngxl_diags_t *ds, ngxl_finding_t *f, const char *fmt, ...)
+{
+    va_list  ap;
+
+    va_start(ap, fmt);
+    f->hint = ngxl_diag_vformat(ds, fmt, ap);
+    va_end(ap);
+}
+
+
+void
+ngxl_diag_source(ngxl_diags_t *ds, const char *path, const char *data,
+    size_t len)
+{
+    size_t          i;
+    ngxl_source_t  *s;
+
+    for (i = 0; i < ds->sources.n; i++) {
+        s = ds->sources.elts[i];
+
+        if (strcmp(s->path, path) == 0) {
+            return;
+        }
+    }
+
+    s = ngxl_palloc(&ds->pool, sizeof(ngxl_source_t));
+    s->path = ngxl_pstrndup(&ds->pool, path, strlen(path));
+    s->data = data;
+    s->len = len;
+
+    ngxl_vec_push(&ds->sources, s);
+}
+
+
+static int
+ngxl_diag_cmp(const void *one, const void *two)
+{
+    int                    rc;
+    const ngxl_finding_t  *a, *b;
+
+    a = *(ngxl_finding_t * const *) one;
+    b = *(ngxl_finding_t * const *) two;
+
+    if (a->file == NULL || b->file == NULL) {
+        rc = (a->file != NULL) - (b->file != NULL);
+
+    } else {
+        rc = strcmp(a->file, b->file);
+    }
+
+    if (rc) {
+        return rc;
+    }
+
+    if (a->line != b->line) {
+        return a->line < b->line ? -1 : 1;
+    }
+
+    if (a->col != b->col) {
+        return a->col < b->col ? -1 : 1;
+    }
+
+    rc = strcmp(a->rule, b->rule);
+    if (rc) {
+        return rc;
+    }
+
+    /* stable: keep the order they were reported in */
+    return a->seq < b->seq ? -1 : (a->seq > b->seq);
+}
+
+
+void
+ngxl_diags_sort(ngxl_diags_t *ds)
+{
+    qsort(ds->findings.elts, ds->findings.n, sizeof(void *), ngxl_diag_cmp);
+}
+
+
+void
+ngxl_diags_count(const ngxl_diags_t *ds, size_t count[3])
+{
+    size_t           i;
+    ngxl_finding_t  *f;
+
+    count[0] = count[1] = count[2] = 0;
+
+    for (i = 0; i < ds->findings.n; i++) {
+        f = ds->findings.elts[i];
+
+        if (f->severity <= NGXL_SEV_ERROR) {
+            count[f->severity]++;
+        }
+    }
+}
+
+
+void
+ngxl_json_dump(json_t *v, ngxl_buf_t *out)
+{
+    char  *s;
+
+    s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (s == NULL) {
+        ngxl_oom();
+    }
+
+    ngxl_buf_adds(out, s);
+    ngxl_buf_addc(out, '\n');
+    free(s);
+}

@@ -1,0 +1,142 @@
+/*
+ * ngxlint: findings, and the emitters that print them (text like gcc and
+ * clang, the JSON contract, SARIF 2.1.0, GitHub workflow commands).
+ *
+ * The library fills an ngxl_diags_t; what is done with the rendered bytes
+ * (stdout, a file) is the caller's business.
+ */
+
+#ifndef NGXL_DIAG_H
+#define NGXL_DIAG_H
+
+#include <jansson.h>
+
+#include "../base/base.h"
+
+
+typedef enum {
+    NGXL_SEV_NOTE = 0,
+    NGXL_SEV_WARNING,
+    NGXL_SEV_ERROR,
+    NGXL_SEV_NEVER          /* only as a --fail-on threshold */
+} ngxl_severity_t;
+
+const char *ngxl_severity_name(ngxl_severity_t sev);
+int ngxl_severity_parse(const char *name, ngxl_severity_t *sev);
+
+
+typedef struct {
+    const char      *file;
+    uint32_t         line;
+    uint32_t         col;
+    const char      *message;
+} ngxl_note_t;
+
+
+/* a fix: replace [off, off + len) of FILE with TEXT */
+
+typedef struct {
+    const char      *file;
+    uint32_t         off;
+    uint32_t         len;
+    const char      *text;
+    /* for SARIF: the region replaced, 1-based, end exclusive */
+    uint32_t         line;
+    uint32_t         col;
+    uint32_t         end_line;
+    uint32_t         end_col;
+} ngxl_edit_t;
+
+
+typedef struct {
+    const char      *rule;
+    ngxl_severity_t  severity;
+    const char      *message;
+    const char      *file;          /* NULL: no file                       */
+    uint32_t         line;          /* 1-based, 0: no source position      */
+    uint32_t         col;
+    uint32_t         end_line;
+    uint32_t         end_col;       /* exclusive                           */
+    const char      *hint;          /* a fix-it hint for the text output   */
+
+    ngxl_note_t     *notes;
+    size_t           nnotes;
+    size_t           cnotes;
+
+    ngxl_edit_t     *edits;
+    size_t           nedits;
+    size_t           cedits;
+
+    json_t          *extra;         /* rule-specific JSON fields, or NULL  */
+    size_t           seq;           /* report order, for a stable sort     */
+} ngxl_finding_t;
+
+
+/* a source the text emitter can quote lines from */
+
+typedef struct {
+    const char      *path;
+    const char      *data;
+    size_t           len;
+} ngxl_source_t;
+
+
+typedef struct {
+    ngxl_pool_t      pool;
+    ngxl_vec_t       findings;      /* ngxl_finding_t *                    */
+    ngxl_vec_t       sources;       /* ngxl_source_t *                     */
+} ngxl_diags_t;
+
+void ngxl_diags_init(ngxl_diags_t *ds);
+void ngxl_diags_free(ngxl_diags_t *ds);
+
+ngxl_finding_t *ngxl_diag_add(ngxl_diags_t *ds, const char *rule,
+    ngxl_severity_t sev, const char *file, uint32_t line, uint32_t col,
+    uint32_t end_line, uint32_t end_col, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
+void ngxl_diag_note(ngxl_diags_t *ds, ngxl_finding_t *f, const char *file,
+    uint32_t line, uint32_t col, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+void ngxl_diag_edit(ngxl_diags_t *ds, ngxl_finding_t *f,
+    const ngxl_edit_t *edit);
+void ngxl_diag_hint(ngxl_diags_t *ds, ngxl_finding_t *f, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+void ngxl_diag_source(ngxl_diags_t *ds, const char *path, const char *data,
+    size_t len);
+
+/* sorts findings by file, line, column, rule (stable) */
+void ngxl_diags_sort(ngxl_diags_t *ds);
+
+void ngxl_diags_count(const ngxl_diags_t *ds, size_t count[3]);
+
+
+/* emitters */
+
+typedef struct {
+    unsigned         color:1;
+    unsigned         quiet:1;       /* no source lines, no summary line    */
+    const char      *version;
+} ngxl_emit_opts_t;
+
+/* what SARIF needs to know of each rule */
+typedef struct {
+    const char      *id;
+    const char      *summary;
+    const char      *doc;           /* Markdown                            */
+    ngxl_severity_t  severity;
+} ngxl_rule_info_t;
+
+void ngxl_emit_text(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
+    ngxl_buf_t *out);
+void ngxl_emit_json(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
+    ngxl_buf_t *out);
+void ngxl_emit_sarif(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
+    const ngxl_rule_info_t *rules, size_t nrules, ngxl_buf_t *out);
+void ngxl_emit_github(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
+    ngxl_buf_t *out);
+
+/* dumps a jansson value into OUT, indented, with a final line feed */
+void ngxl_json_dump(json_t *v, ngxl_buf_t *out);
+
+#endif /* NGXL_DIAG_H */

@@ -1,0 +1,102 @@
+/*
+ * ngxlint: the JSON output, a stable contract:
+ *
+ *   {"tool":{"name":"ngxlint","version":"..."},
+ *    "findings":[{"rule","severity","message","file","line","column",
+ *                 "end_line","end_column","fixable","notes":[...], ...}],
+ *    "summary":{"error":0,"warning":1,"note":0}}
+ *
+ * Rule-specific fields (the finding's `extra`) are added to its object.
+ */
+
+#include "diag.h"
+
+
+static json_t *
+ngxl_json_str(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+
+static json_t *
+ngxl_json_finding(const ngxl_finding_t *f)
+{
+    size_t              i;
+    json_t             *o, *notes, *n;
+    const ngxl_note_t  *note;
+
+    o = json_object();
+
+    json_object_set_new(o, "rule", json_string(f->rule));
+    json_object_set_new(o, "severity",
+                        json_string(ngxl_severity_name(f->severity)));
+    json_object_set_new(o, "message", json_string(f->message));
+    json_object_set_new(o, "file", ngxl_json_str(f->file));
+    json_object_set_new(o, "line", json_integer(f->line));
+    json_object_set_new(o, "column", json_integer(f->col));
+    json_object_set_new(o, "end_line", json_integer(f->end_line));
+    json_object_set_new(o, "end_column", json_integer(f->end_col));
+    json_object_set_new(o, "fixable", json_boolean(f->nedits > 0));
+
+    notes = json_array();
+
+    for (i = 0; i < f->nnotes; i++) {
+        note = &f->notes[i];
+
+        n = json_object();
+        json_object_set_new(n, "file",
+                            ngxl_json_str(note->file ? note->file : f->file));
+        json_object_set_new(n, "line", json_integer(note->line));
+        json_object_set_new(n, "column", json_integer(note->col));
+        json_object_set_new(n, "message", json_string(note->message));
+        json_array_append_new(notes, n);
+    }
+
+    json_object_set_new(o, "notes", notes);
+
+    if (f->extra) {
+        json_object_update(o, f->extra);
+    }
+
+    return o;
+}
+
+
+void
+ngxl_emit_json(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
+    ngxl_buf_t *out)
+{
+    size_t   i, count[3];
+    json_t  *root, *tool, *findings, *summary;
+
+    root = json_object();
+
+    tool = json_object();
+    json_object_set_new(tool, "name", json_string("ngxlint"));
+    json_object_set_new(tool, "version", json_string(opts->version));
+    json_object_set_new(root, "tool", tool);
+
+    findings = json_array();
+
+    for (i = 0; i < ds->findings.n; i++) {
+        json_array_append_new(findings,
+                              ngxl_json_finding(ds->findings.elts[i]));
+    }
+
+    json_object_set_new(root, "findings", findings);
+
+    ngxl_diags_count(ds, count);
+
+    summary = json_object();
+    json_object_set_new(summary, "error",
+                        json_integer((json_int_t) count[NGXL_SEV_ERROR]));
+    json_object_set_new(summary, "warning",
+                        json_integer((json_int_t) count[NGXL_SEV_WARNING]));
+    json_object_set_new(summary, "note",
+                        json_integer((json_int_t) count[NGXL_SEV_NOTE]));
+    json_object_set_new(root, "summary", summary);
+
+    ngxl_json_dump(root, out);
+    json_decref(root);
+}
