@@ -1,0 +1,93 @@
+/*
+ * ngxlint: running rules.
+ */
+
+#include <stdio.h>
+
+#include "check.h"
+
+
+static ngxl_finding_t *
+ngxl_check_vreport(ngxl_check_t *chk, ngxl_severity_t sev, const char *file,
+    uint32_t line, uint32_t col, uint32_t end_line, uint32_t end_col,
+    const char *fmt, va_list ap)
+{
+    char    *msg;
+    va_list  cp;
+    int      n;
+
+    va_copy(cp, ap);
+    n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+
+    msg = ngxl_palloc(&chk->diags->pool, (size_t) (n > 0 ? n : 0) + 1);
+    vsnprintf(msg, (size_t) (n > 0 ? n : 0) + 1, fmt, ap);
+
+    return ngxl_diag_add(chk->diags, chk->rule->id, sev, file, line, col,
+                         end_line, end_col, "%s", msg);
+}
+
+
+ngxl_finding_t *
+ngxl_check_report(ngxl_check_t *chk, const char *file, uint32_t line,
+    uint32_t col, uint32_t end_line, uint32_t end_col, const char *fmt, ...)
+{
+    va_list          ap;
+    ngxl_finding_t  *f;
+
+    va_start(ap, fmt);
+    f = ngxl_check_vreport(chk, chk->severity, file, line, col, end_line,
+                           end_col, fmt, ap);
+    va_end(ap);
+
+    return f;
+}
+
+
+ngxl_finding_t *
+ngxl_check_report_sev(ngxl_check_t *chk, ngxl_severity_t sev,
+    const char *file, uint32_t line, uint32_t col, uint32_t end_line,
+    uint32_t end_col, const char *fmt, ...)
+{
+    va_list          ap;
+    ngxl_finding_t  *f;
+
+    va_start(ap, fmt);
+    f = ngxl_check_vreport(chk, sev, file, line, col, end_line, end_col,
+                           fmt, ap);
+    va_end(ap);
+
+    return f;
+}
+
+
+void
+ngxl_check_conf(const ngxl_rule_use_t *use, size_t n,
+    const ngxl_check_opts_t *opts, const ngxl_conf_t *conf,
+    ngxl_diags_t *diags)
+{
+    size_t         i;
+    ngxl_cfile_t  *f;
+    ngxl_check_t   chk;
+
+    for (i = 0; i < conf->files.n; i++) {
+        f = conf->files.elts[i];
+
+        if (!f->err) {
+            ngxl_diag_source(diags, f->path, f->data, f->len);
+        }
+    }
+
+    for (i = 0; i < n; i++) {
+        if (use[i].rule->conf == NULL) {
+            continue;
+        }
+
+        chk.diags = diags;
+        chk.rule = use[i].rule;
+        chk.severity = use[i].severity;
+        chk.opts = opts;
+
+        use[i].rule->conf(&chk, conf);
+    }
+}

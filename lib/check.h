@@ -1,0 +1,72 @@
+/*
+ * ngxlint: what a rule is, and what it is given.
+ *
+ * A rule is one file in rules/ with its doc; it reads the engine's models
+ * (a parsed configuration, later binaries and Lua) and reports findings
+ * through ngxl_check_report().  Only rules/registry.c lists the rules.
+ */
+
+#ifndef NGXL_CHECK_H
+#define NGXL_CHECK_H
+
+#include "base/base.h"
+#include "conf/conf.h"
+#include "diag/diag.h"
+
+
+#define NGXL_INPUT_CONF  0x01
+#define NGXL_INPUT_BIN   0x02
+#define NGXL_INPUT_LUA   0x04
+#define NGXL_INPUT_SRC   0x08
+#define NGXL_INPUT_LIVE  0x10
+
+
+typedef struct {
+    unsigned             strict:1;      /* report unknown directives     */
+} ngxl_check_opts_t;
+
+
+typedef struct ngxl_rule_s   ngxl_rule_t;
+typedef struct ngxl_check_s  ngxl_check_t;
+
+struct ngxl_rule_s {
+    const char          *id;
+    ngxl_severity_t      severity;      /* the default                   */
+    const char          *summary;       /* one line, for `ngxlint rules` */
+    unsigned             inputs;        /* NGXL_INPUT_*                  */
+
+    void               (*conf)(ngxl_check_t *chk, const ngxl_conf_t *conf);
+};
+
+struct ngxl_check_s {
+    ngxl_diags_t             *diags;
+    const ngxl_rule_t        *rule;
+    ngxl_severity_t           severity; /* in force for this rule        */
+    const ngxl_check_opts_t  *opts;
+};
+
+
+ngxl_finding_t *ngxl_check_report(ngxl_check_t *chk, const char *file,
+    uint32_t line, uint32_t col, uint32_t end_line, uint32_t end_col,
+    const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+/* like ngxl_check_report(), at another severity than the rule's */
+ngxl_finding_t *ngxl_check_report_sev(ngxl_check_t *chk, ngxl_severity_t sev,
+    const char *file, uint32_t line, uint32_t col, uint32_t end_line,
+    uint32_t end_col, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+
+
+/* a rule switched on, with the severity it reports at */
+typedef struct {
+    const ngxl_rule_t   *rule;
+    ngxl_severity_t      severity;
+} ngxl_rule_use_t;
+
+/* runs every rule in USE that reads configurations over CONF */
+void ngxl_check_conf(const ngxl_rule_use_t *use, size_t n,
+    const ngxl_check_opts_t *opts, const ngxl_conf_t *conf,
+    ngxl_diags_t *diags);
+
+#endif /* NGXL_CHECK_H */

@@ -1,0 +1,59 @@
+/*
+ * ngxlint: the rule registry.  A new rule is one line here.
+ */
+
+#include <string.h>
+
+#include "registry.h"
+
+
+extern const ngxl_rule_t  ngxl_rule_conf_syntax;
+extern const ngxl_rule_t  ngxl_rule_conf_include;
+extern const ngxl_rule_t  ngxl_rule_conf_directive;
+
+
+const ngxl_rule_t  *ngxl_rules[] = {
+    &ngxl_rule_conf_syntax,
+    &ngxl_rule_conf_include,
+    &ngxl_rule_conf_directive,
+    NULL
+};
+
+
+/* generated from rules/\*.md by tools/embed.c */
+typedef struct {
+    const char  *name;
+    const char  *text;
+} ngxl_embedded_t;
+
+extern const ngxl_embedded_t  ngxl_rule_docs[];
+
+
+const ngxl_rule_t *
+ngxl_rule_find(const char *id)
+{
+    size_t  i;
+
+    for (i = 0; ngxl_rules[i]; i++) {
+        if (strcmp(ngxl_rules[i]->id, id) == 0) {
+            return ngxl_rules[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+const char *
+ngxl_rule_doc(const char *id)
+{
+    size_t  i;
+
+    for (i = 0; ngxl_rule_docs[i].name; i++) {
+        if (strcmp(ngxl_rule_docs[i].name, id) == 0) {
+            return ngxl_rule_docs[i].text;
+        }
+    }
+
+    return NULL;
+}
