@@ -75,7 +75,8 @@ $(BUILD)/ngxlint: $(CMD_OBJS) $(RULE_OBJS) $(BUILD)/libngxlint.a
 # unit tests: cmocka, linked with the library (and the rules)
 $(BUILD)/tests/%: tests/%.c $(RULE_OBJS) $(BUILD)/libngxlint.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ilib -Wno-unused-parameter -o $@ $< $(RULE_OBJS) \
+	$(CC) $(CFLAGS) -Ilib -Wno-unused-parameter -Wno-format-truncation \
+	    -o $@ $< $(RULE_OBJS) \
 	    $(BUILD)/libngxlint.a $(LDFLAGS) $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BINS)
@@ -94,6 +95,8 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/ngxlint/rules
 	install -m 755 $(BUILD)/ngxlint $(DESTDIR)$(PREFIX)/bin/ngxlint
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 doc/ngxlint.1 $(DESTDIR)$(PREFIX)/share/man/man1/ngxlint.1
 	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/ngxlint/README.md
 	install -m 644 $(RULE_DOCS) $(DESTDIR)$(PREFIX)/share/doc/ngxlint/rules/
 

@@ -560,6 +560,13 @@ ngxl_cli_is_elf(const char *path)
 }
 
 
+static int
+ngxl_cli_cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+
 /* walks DIR for configuration files: nginx.conf and *.conf */
 
 static void
@@ -594,8 +601,9 @@ ngxl_cli_walk(const char *dir, ngxl_vec_t *configs, ngxl_vec_t *other,
 
     closedir(d);
 
-    qsort(names.elts, names.n, sizeof(char *),
-          (int (*)(const void *, const void *)) strcmp);
+    if (names.n > 1) {
+        qsort(names.elts, names.n, sizeof(char *), ngxl_cli_cmp_names);
+    }
 
     for (i = 0; i < names.n; i++) {
         n = strlen(dir) + strlen(names.elts[i]) + 2;

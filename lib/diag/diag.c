@@ -251,7 +251,10 @@ ngxl_diag_cmp(const void *one, const void *two)
 void
 ngxl_diags_sort(ngxl_diags_t *ds)
 {
-    qsort(ds->findings.elts, ds->findings.n, sizeof(void *), ngxl_diag_cmp);
+    if (ds->findings.n > 1) {
+        qsort(ds->findings.elts, ds->findings.n, sizeof(void *),
+              ngxl_diag_cmp);
+    }
 }
 
 
