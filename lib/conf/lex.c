@@ -154,7 +154,7 @@ ngxl_lex_next(ngxl_lex_t *lx)
                 lx->nline = start_nline;
 
                 if (d_quoted || s_quoted) {
-                    ngxl_lex_error(lx, start, "too long parameter, probably "
+                    ngxl_lex_error(lx, start - 1, "too long parameter, probably "
                                    "missing terminating \"%c\" character",
                                    d_quoted ? '"' : '\'');
 

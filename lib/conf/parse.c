@@ -51,7 +51,7 @@ static int ngxl_conf_parse_inst(ngxl_parser_t *ps, ngxl_inst_t *inst,
 static ngxl_dir_t *ngxl_conf_node(ngxl_parser_t *ps, ngxl_inst_t *inst,
     ngxl_frame_t *fr, ngxl_lex_t *lx);
 static void ngxl_conf_comments(ngxl_parser_t *ps, ngxl_inst_t *inst,
-    ngxl_frame_t *fr, ngxl_lex_t *lx, ngxl_dir_t *after);
+    ngxl_frame_t *fr, ngxl_lex_t *lx, int before);
 static void ngxl_conf_append(ngxl_inst_t *inst, ngxl_frame_t *fr,
     ngxl_dir_t *d);
 static int ngxl_conf_check(ngxl_parser_t *ps, ngxl_dir_t *d, int rc,
@@ -170,10 +170,6 @@ ngxl_conf_parse(ngxl_conf_t *conf, const char *path,
         conf->prefix = ngxl_psprintf(&conf->pool, "%s%s", opts->prefix,
                                      n && opts->prefix[n - 1] == '/'
                                      ? "" : "/");
-
-        if (path[0] != '/') {
-            path = ngxl_psprintf(&conf->pool, "%s%s", conf->prefix, path);
-        }
 
     } else {
         conf->prefix = ngxl_conf_dirname(&conf->pool, path);
@@ -333,13 +329,13 @@ ngxl_conf_parse_inst(ngxl_parser_t *ps, ngxl_inst_t *inst, int body)
         rc = ngxl_lex_next(&lx);
 
         if (rc == NGXL_LEX_ERROR) {
-            ngxl_conf_comments(ps, inst, fr, &lx, NULL);
+            ngxl_conf_comments(ps, inst, fr, &lx, 1);
             ngxl_conf_syntax(ps, inst, &lx);
             break;
         }
 
         if (rc == NGXL_LEX_BLOCK_DONE) {
-            ngxl_conf_comments(ps, inst, fr, &lx, NULL);
+            ngxl_conf_comments(ps, inst, fr, &lx, 1);
 
             if (fr->dir == NULL) {
                 col = lx.term_col;
@@ -359,7 +355,7 @@ ngxl_conf_parse_inst(ngxl_parser_t *ps, ngxl_inst_t *inst, int body)
         }
 
         if (rc == NGXL_LEX_FILE_DONE) {
-            ngxl_conf_comments(ps, inst, fr, &lx, NULL);
+            ngxl_conf_comments(ps, inst, fr, &lx, 1);
 
             if (fr->dir != NULL) {
                 ngxl_conf_error(ps->conf, NGXL_CERR_SYNTAX, inst->file,
@@ -376,8 +372,9 @@ ngxl_conf_parse_inst(ngxl_parser_t *ps, ngxl_inst_t *inst, int body)
 
         /* NGXL_LEX_OK or NGXL_LEX_BLOCK_START: a statement */
 
+        ngxl_conf_comments(ps, inst, fr, &lx, 1);
         d = ngxl_conf_node(ps, inst, fr, &lx);
-        ngxl_conf_comments(ps, inst, fr, &lx, d);
+        ngxl_conf_comments(ps, inst, fr, &lx, 0);
 
         if (fr->body == NGXL_BODY_HANDLER && rc == NGXL_LEX_BLOCK_START) {
             col = lx.term_col;
@@ -494,22 +491,28 @@ ngxl_conf_node(ngxl_parser_t *ps, ngxl_inst_t *inst, ngxl_frame_t *fr,
 
 
 /*
- * Comments read with the last statement become nodes of their own.  Those
- * read between its arguments follow it (as crossplane places them).
+ * Comments read with the last statement become nodes of their own: those
+ * before its first token (BEFORE set) precede it, those between its
+ * arguments follow it (as crossplane places them).
  */
 
 static void
 ngxl_conf_comments(ngxl_parser_t *ps, ngxl_inst_t *inst, ngxl_frame_t *fr,
-    ngxl_lex_t *lx, ngxl_dir_t *after)
+    ngxl_lex_t *lx, int before)
 {
     size_t           i;
-    ngxl_dir_t      *c, *before;
+    uint32_t         first;
+    ngxl_dir_t      *c;
     ngxl_comment_t  *cm;
 
-    before = NULL;
+    first = lx->ntoks ? lx->toks[0].off : UINT32_MAX;
 
     for (i = 0; i < lx->ncomments; i++) {
         cm = &lx->comments[i];
+
+        if ((cm->off < first) != before) {
+            continue;
+        }
 
         c = ngxl_palloc(&ps->conf->pool, sizeof(ngxl_dir_t));
         c->kind = NGXL_NODE_COMMENT;
@@ -529,38 +532,7 @@ ngxl_conf_comments(ngxl_parser_t *ps, ngxl_inst_t *inst, ngxl_frame_t *fr,
         c->term = cm->end;
         c->ctx = fr->ctx;
 
-        if (after == NULL || cm->off > after->start) {
-            /* inside the statement, or after it when it was none */
-            ngxl_conf_append(inst, fr, c);
-            continue;
-        }
-
-        /* before the statement: insert ahead of it */
-
-        c->parent = after->parent;
-        c->next = after;
-
-        if (before) {
-            before->next = c;
-
-        } else if (fr->dir) {
-            ngxl_dir_t  **pp;
-
-            for (pp = &fr->dir->child; *pp != after; pp = &(*pp)->next) {
-                /* void */
-            }
-            *pp = c;
-
-        } else {
-            ngxl_dir_t  **pp;
-
-            for (pp = &inst->child; *pp != after; pp = &(*pp)->next) {
-                /* void */
-            }
-            *pp = c;
-        }
-
-        before = c;
+        ngxl_conf_append(inst, fr, c);
     }
 }
 
