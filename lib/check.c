@@ -62,6 +62,20 @@ ngxl_check_report_sev(ngxl_check_t *chk, ngxl_severity_t sev,
 
 
 void
+ngxl_check_fix(ngxl_check_t *chk, ngxl_finding_t *f, ngxl_edit_t *e)
+{
+    ngxl_diag_edit(chk->diags, f, e);
+}
+
+
+int
+ngxl_check_version_ge(const ngxl_check_t *chk, unsigned num)
+{
+    return ngxl_version_num(&chk->opts->version) >= num;
+}
+
+
+void
 ngxl_check_conf(const ngxl_rule_use_t *use, size_t n,
     const ngxl_check_opts_t *opts, const ngxl_conf_t *conf,
     ngxl_diags_t *diags)
@@ -69,6 +83,8 @@ ngxl_check_conf(const ngxl_rule_use_t *use, size_t n,
     size_t         i;
     ngxl_cfile_t  *f;
     ngxl_check_t   chk;
+    ngxl_model_t   model;
+    ngxl_pool_t    pool;
 
     for (i = 0; i < conf->files.n; i++) {
         f = conf->files.elts[i];
@@ -77,6 +93,9 @@ ngxl_check_conf(const ngxl_rule_use_t *use, size_t n,
             ngxl_diag_source(diags, f->path, f->data, f->len);
         }
     }
+
+    ngxl_model_build(&model, conf);
+    ngxl_pool_init(&pool);
 
     for (i = 0; i < n; i++) {
         if (use[i].rule->conf == NULL) {
@@ -87,7 +106,13 @@ ngxl_check_conf(const ngxl_rule_use_t *use, size_t n,
         chk.rule = use[i].rule;
         chk.severity = use[i].severity;
         chk.opts = opts;
+        chk.conf = conf;
+        chk.model = &model;
+        chk.pool = &pool;
 
         use[i].rule->conf(&chk, conf);
     }
+
+    ngxl_pool_free(&pool);
+    ngxl_model_free(&model);
 }

@@ -12,6 +12,8 @@
 #include "base/base.h"
 #include "conf/conf.h"
 #include "diag/diag.h"
+#include "fix/edit.h"
+#include "model/model.h"
 
 
 #define NGXL_INPUT_CONF  0x01
@@ -23,6 +25,8 @@
 
 typedef struct {
     unsigned             strict:1;      /* report unknown directives     */
+    ngxl_version_t       version;       /* the nginx the config is for   */
+    unsigned             keepalive;     /* N for the keepalive fixes     */
 } ngxl_check_opts_t;
 
 
@@ -43,6 +47,9 @@ struct ngxl_check_s {
     const ngxl_rule_t        *rule;
     ngxl_severity_t           severity; /* in force for this rule        */
     const ngxl_check_opts_t  *opts;
+    const ngxl_conf_t        *conf;
+    ngxl_model_t             *model;    /* built once for all the rules  */
+    ngxl_pool_t              *pool;     /* for the rule's scratch work   */
 };
 
 
@@ -56,6 +63,13 @@ ngxl_finding_t *ngxl_check_report_sev(ngxl_check_t *chk, ngxl_severity_t sev,
     const char *file, uint32_t line, uint32_t col, uint32_t end_line,
     uint32_t end_col, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
+
+
+/* adds edit E to finding F (copied) */
+void ngxl_check_fix(ngxl_check_t *chk, ngxl_finding_t *f, ngxl_edit_t *e);
+
+/* whether the configuration is for nginx MAJOR.MINOR.PATCH or later */
+int ngxl_check_version_ge(const ngxl_check_t *chk, unsigned num);
 
 
 /* a rule switched on, with the severity it reports at */

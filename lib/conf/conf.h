@@ -114,6 +114,8 @@ typedef struct {
 } ngxl_cerr_t;
 
 
+typedef struct ngxl_dump_file_s  ngxl_dump_file_t;
+
 typedef struct {
     const char          *prefix;      /* conf prefix for relative includes;
                                          NULL: the main file's directory    */
@@ -121,6 +123,8 @@ typedef struct {
     const char          *dump;        /* `nginx -T` output, or NULL         */
     size_t               dump_len;
     size_t               max_file;    /* bytes; 0: the default (2 GiB)      */
+    const ngxl_dump_file_t *overrides; /* files read from memory instead  */
+    size_t               noverrides;  /* (the patcher's new versions)       */
     unsigned             single_file:1;
 } ngxl_conf_opts_t;
 
@@ -151,6 +155,9 @@ const ngxl_cerr_t *ngxl_conf_first_error(const ngxl_conf_t *conf, int kind);
 /* emits the instance's bytes again from its tree (the round trip) */
 void ngxl_conf_emit(const ngxl_inst_t *inst, ngxl_buf_t *out);
 
+/* the context inside block directive D (0: not one nginx knows) */
+uint32_t ngxl_conf_inner_ctx(const ngxl_dir_t *d);
+
 /* the path of a context bit, e.g. "http", "server", "location" */
 const char *ngxl_conf_ctx_name(uint32_t ctx);
 
@@ -161,11 +168,11 @@ uint32_t ngxl_conf_ctx_parse(const char *name);
  * Splits `nginx -T` output into its files.  Each file is returned as a
  * (path, data) pair pointing into DUMP's copy in the pool.
  */
-typedef struct {
+struct ngxl_dump_file_s {
     const char          *path;
     const char          *data;
     size_t               len;
-} ngxl_dump_file_t;
+};
 
 int ngxl_conf_dump_split(ngxl_pool_t *pool, const char *dump, size_t len,
     ngxl_dump_file_t **files, size_t *nfiles);

@@ -749,6 +749,17 @@ ngxl_conf_child_ctx(uint32_t ctx, ngxl_dir_t *d)
 }
 
 
+uint32_t
+ngxl_conf_inner_ctx(const ngxl_dir_t *d)
+{
+    if (!d->block || d->body != NGXL_BODY_DIRECTIVES) {
+        return 0;
+    }
+
+    return ngxl_conf_child_ctx(d->ctx, (ngxl_dir_t *) d);
+}
+
+
 /* includes */
 
 static int
@@ -943,6 +954,15 @@ ngxl_conf_file(ngxl_parser_t *ps, const char *path)
     f->path = ngxl_pstrndup(&conf->pool, path, strlen(path));
 
     ngxl_vec_push(&conf->files, f);
+
+    for (i = 0; i < ps->opts->noverrides; i++) {
+        if (strcmp(ps->opts->overrides[i].path, path) == 0) {
+            f->dumped = 1;
+            f->data = (char *) ps->opts->overrides[i].data;
+            f->len = ps->opts->overrides[i].len;
+            return f;
+        }
+    }
 
     if (ps->dump) {
         f->dumped = 1;
