@@ -10,12 +10,26 @@
 extern const ngxl_rule_t  ngxl_rule_conf_syntax;
 extern const ngxl_rule_t  ngxl_rule_conf_include;
 extern const ngxl_rule_t  ngxl_rule_conf_directive;
+extern const ngxl_rule_t  ngxl_rule_upstream_keepalive;
+extern const ngxl_rule_t  ngxl_rule_keepalive_http_version;
+extern const ngxl_rule_t  ngxl_rule_keepalive_connection_header;
+extern const ngxl_rule_t  ngxl_rule_keepalive_fastcgi_keep_conn;
+extern const ngxl_rule_t  ngxl_rule_keepalive_balancer_order;
+extern const ngxl_rule_t  ngxl_rule_proxy_pass_literal_address;
+extern const ngxl_rule_t  ngxl_rule_keepalive_unresolved_target;
 
 
 const ngxl_rule_t  *ngxl_rules[] = {
     &ngxl_rule_conf_syntax,
     &ngxl_rule_conf_include,
     &ngxl_rule_conf_directive,
+    &ngxl_rule_upstream_keepalive,
+    &ngxl_rule_keepalive_http_version,
+    &ngxl_rule_keepalive_connection_header,
+    &ngxl_rule_keepalive_fastcgi_keep_conn,
+    &ngxl_rule_keepalive_balancer_order,
+    &ngxl_rule_proxy_pass_literal_address,
+    &ngxl_rule_keepalive_unresolved_target,
     NULL
 };
 

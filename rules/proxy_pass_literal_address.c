@@ -1,0 +1,281 @@
+/*
+ * proxy-pass-literal-address: proxy_pass to a literal IP address with no
+ * upstream block.  nginx makes an implicit upstream for it that keeps no
+ * connections, so every request opens a new one.  The fix names an upstream
+ * with keepalive, and keeps everything the address used to mean: the Host
+ * header ($proxy_host), the default proxy_redirect, the TLS server name.
+ */
+
+#include <string.h>
+#include <strings.h>
+
+#include "../lib/check.h"
+#include "../lib/fix/place.h"
+
+
+/* literal_127_0_0_1_8080, unused by any upstream */
+
+static char *
+ngxl_ppl_name(ngxl_check_t *chk, const ngxl_pass_t *p, unsigned port)
+{
+    char  *name, *s;
+
+    name = ngxl_psprintf(chk->pool, "literal_%s_%u", p->host, port);
+
+    for (s = name; *s; s++) {
+        if (*s == '.' || *s == ':' || *s == '[' || *s == ']') {
+            *s = '_';
+        }
+    }
+
+    return name;
+}
+
+
+/* an existing upstream with exactly that one server, made by this fix */
+
+static ngxl_upstream_t *
+ngxl_ppl_existing(ngxl_check_t *chk, const char *name)
+{
+    return ngxl_model_upstream(chk->model, name, strlen(name));
+}
+
+
+static const ngxl_mblock_t *
+ngxl_ppl_server(const ngxl_pass_t *p)
+{
+    const ngxl_mblock_t  *b;
+
+    for (b = p->location; b && b->ctx != NGXL_HTTP_SRV; b = b->parent) {
+        /* void */
+    }
+
+    return b;
+}
+
+
+static int
+ngxl_ppl_has_header(const ngxl_vec_t *hdrs, const char *name)
+{
+    size_t             i, n;
+    const ngxl_dir_t  *d;
+
+    n = strlen(name);
+
+    for (i = 0; i < hdrs->n; i++) {
+        d = hdrs->elts[i];
+
+        if (d->nargs > 1 && d->args[1].vlen == n
+            && strncasecmp(d->args[1].value, name, n) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* the directives that keep the address's meaning, as one text */
+
+static char *
+ngxl_ppl_keep(ngxl_check_t *chk, const ngxl_pass_t *p, const char *hostport,
+    ngxl_mblock_t **level, ngxl_vec_t *hdrs)
+{
+    int                 https;
+    char               *indent, *url, *loc;
+    ngxl_buf_t          b;
+    ngxl_vec_t          redirects;
+    const ngxl_dir_t   *d, *l;
+    char               *s;
+
+    https = strcasecmp(p->scheme, "https") == 0;
+    indent = ngxl_edit_child_indent(chk->pool, p->location->dir);
+
+    ngxl_buf_init(&b);
+
+    /* Host: $proxy_host was the address as written */
+
+    if (!ngxl_ppl_has_header(hdrs, "host")) {
+        s = ngxl_psprintf(chk->pool, "proxy_set_header Host %s;",
+                          ngxl_edit_quote(chk->pool, hostport,
+                                          strlen(hostport)));
+
+        if (*level && *level != p->location) {
+            s = ngxl_place_carry(chk->pool, p, hdrs, NULL, s);
+        }
+
+        ngxl_buf_adds(&b, s);
+    }
+
+    /* the default proxy_redirect rewrote the address's own URLs */
+
+    memset(&redirects, 0, sizeof(ngxl_vec_t));
+    ngxl_model_effective(p->block, "proxy_redirect", &redirects);
+
+    d = redirects.n ? redirects.elts[0] : NULL;
+    l = p->location->dir;
+
+    if ((d == NULL || (redirects.n == 1 && ngxl_dir_arg_is(d, 1, "default")))
+        && l && (l->nargs == 2 || (l->nargs == 3
+                                   && (ngxl_dir_arg_is(l, 1, "=")
+                                       || ngxl_dir_arg_is(l, 1, "^~")))))
+    {
+        loc = ngxl_pstrndup(chk->pool, l->args[l->nargs - 1].value,
+                            l->args[l->nargs - 1].vlen);
+
+        if (loc[0] == '/') {
+            url = ngxl_psprintf(chk->pool, "%s://%s%s", p->scheme, hostport,
+                                p->uri[0] ? p->uri : "/");
+
+            if (b.len) {
+                ngxl_buf_printf(&b, "\n%s", indent);
+            }
+
+            ngxl_buf_printf(&b, "proxy_redirect %s %s;",
+                            ngxl_edit_quote(chk->pool, url, strlen(url)),
+                            ngxl_edit_quote(chk->pool,
+                                            p->uri[0] ? loc : "/",
+                                            p->uri[0] ? strlen(loc) : 1));
+        }
+    }
+
+    ngxl_vec_free(&redirects);
+
+    /* TLS: the server name checked and sent was the address too */
+
+    if (https && ngxl_model_value(p->block, "proxy_ssl_name") == NULL) {
+        if (b.len) {
+            ngxl_buf_printf(&b, "\n%s", indent);
+        }
+
+        ngxl_buf_printf(&b, "proxy_ssl_name %s;", p->host);
+    }
+
+    s = b.len ? ngxl_pstrndup(chk->pool, b.data, b.len) : NULL;
+    ngxl_buf_free(&b);
+
+    return s;
+}
+
+
+static void
+ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
+{
+    int                   https;
+    size_t                i, k;
+    unsigned              port;
+    char                 *name, *hostport, *url, *text, *indent, *keep;
+    ngxl_vec_t            created, hdrs;
+    ngxl_edit_t           e;
+    ngxl_pass_t          *p;
+    ngxl_mblock_t        *level;
+    ngxl_finding_t       *f;
+    const ngxl_dir_t     *d;
+    const ngxl_mblock_t  *srv;
+
+    (void) conf;
+
+    memset(&created, 0, sizeof(ngxl_vec_t));
+
+    for (i = 0; i < chk->model->passes.n; i++) {
+        p = chk->model->passes.elts[i];
+        d = p->dir;
+
+        if (p->kind != NGXL_PASS_PROXY || p->resolution != NGXL_TARGET_IMPLICIT
+            || !p->literal)
+        {
+            continue;
+        }
+
+        https = strcasecmp(p->scheme, "https") == 0;
+        port = p->port ? p->port : (https ? 443 : 80);
+
+        hostport = (p->port && p->port != (https ? 443u : 80u))
+                   ? ngxl_psprintf(chk->pool, "%s:%u", p->host, p->port)
+                   : p->host;
+
+        f = ngxl_check_report(chk, d->inst->file->path, d->line, d->col,
+                              d->line, d->args[1].col + d->args[1].len,
+                              "proxy_pass to the address %s:%u has no "
+                              "upstream block: no connection to it is ever "
+                              "reused", p->host, port);
+
+        srv = ngxl_ppl_server(p);
+
+        if (srv == NULL || srv->dir == NULL || p->location->dir == NULL
+            || !p->location->dir->closed)
+        {
+            continue;
+        }
+
+        name = ngxl_ppl_name(chk, p, port);
+
+        /* one new upstream per address and run; others follow next run */
+
+        if (ngxl_ppl_existing(chk, name) == NULL) {
+            for (k = 0; k < created.n; k++) {
+                if (strcmp(created.elts[k], name) == 0) {
+                    break;
+                }
+            }
+
+            if (k < created.n) {
+                continue;
+            }
+
+            ngxl_vec_push(&created, name);
+
+            indent = ngxl_edit_indent(chk->pool, srv->dir->inst->file,
+                                      srv->dir->start);
+
+            text = ngxl_psprintf(chk->pool,
+                                 "upstream %s {\n%s    server %s:%u;\n"
+                                 "%s    keepalive %u;\n%s}\n",
+                                 name, indent, p->host, port, indent,
+                                 chk->opts->keepalive, indent);
+
+            ngxl_edit_before(chk->pool, srv->dir, text, &e);
+            ngxl_check_fix(chk, f, &e);
+        }
+
+        /* proxy_pass http://NAME/uri */
+
+        url = ngxl_psprintf(chk->pool, "%s://%s%s", p->scheme, name, p->uri);
+        ngxl_edit_token(d->inst->file, &d->args[1],
+                        ngxl_edit_quote(chk->pool, url, strlen(url)), &e);
+        ngxl_check_fix(chk, f, &e);
+
+        memset(&hdrs, 0, sizeof(ngxl_vec_t));
+        level = ngxl_model_effective(p->block, "proxy_set_header", &hdrs);
+
+        keep = ngxl_ppl_keep(chk, p, hostport, &level, &hdrs);
+
+        if (keep
+            && ngxl_place_in_location(chk->pool, p,
+                                      level == p->location && hdrs.n
+                                      ? hdrs.elts[hdrs.n - 1] : NULL,
+                                      keep, &e)
+               == NGXL_OK)
+        {
+            ngxl_check_fix(chk, f, &e);
+        }
+
+        ngxl_vec_free(&hdrs);
+
+        ngxl_diag_hint(chk->diags, f, "upstream %s { server %s:%u; "
+                       "keepalive %u; } and proxy_pass %s", name, p->host,
+                       port, chk->opts->keepalive, url);
+    }
+
+    ngxl_vec_free(&created);
+}
+
+
+const ngxl_rule_t  ngxl_rule_proxy_pass_literal_address = {
+    "proxy-pass-literal-address",
+    NGXL_SEV_WARNING,
+    "proxy_pass to a literal address: an implicit upstream without keepalive",
+    NGXL_INPUT_CONF,
+    ngxl_ppl_check
+};
