@@ -41,6 +41,8 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 RULE_OBJS   := $(RULE_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/rule_docs.o
 CMD_OBJS    := $(CMD_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_BINS   := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRCS))
+TOOL_SRCS   := $(wildcard tests/tools/*.c)
+TOOL_BINS   := $(patsubst %.c,$(BUILD)/%,$(TOOL_SRCS))
 
 .PHONY: all deps test unit e2e demo bench install clean
 
@@ -79,7 +81,7 @@ $(BUILD)/tests/%: tests/%.c $(RULE_OBJS) $(BUILD)/libngxlint.a
 	    -o $@ $< $(RULE_OBJS) \
 	    $(BUILD)/libngxlint.a $(LDFLAGS) $(LDLIBS) -lcmocka
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(TOOL_BINS)
 
 test: deps
 	$(MAKE) all unit

@@ -18,6 +18,8 @@
 
 #include "../lib/check.h"
 #include "../lib/conf/crossplane.h"
+#include "../lib/fix/diff.h"
+#include "../lib/fix/fix.h"
 #include "../rules/registry.h"
 
 
@@ -45,7 +47,15 @@ typedef struct {
     unsigned            single_file:1;
     unsigned            comments:1;
     unsigned            combine:1;
+    unsigned            fix:1;
+    unsigned            write:1;
     int                 indent;
+    unsigned            keepalive;
+    const char         *backup;
+    const char         *nginx_version;
+    const char         *nginx_bin;
+    ngxl_version_t      version;
+    char                version_source[512];
     const char         *prefix;
     const char         *context;
     const char         *from_dump;
@@ -94,6 +104,15 @@ ngxl_cli_usage(FILE *out)
 "                      events, http, server, location, upstream, stream)\n"
 "  --from-dump FILE    read the output of `nginx -T` (FILE or - for stdin)\n"
 "  --strict            report directives no known module declares\n"
+"  --nginx-version V   the nginx version the configuration is for\n"
+"  --nginx BIN         ... or the version of this nginx binary (default:\n"
+"                      nginx on PATH, else 1.22)\n"
+"\n"
+"fixes (conf):\n"
+"  --fix               print the fixes as a unified diff\n"
+"  --write             apply them, safely (then report what is left)\n"
+"  --backup SUFFIX     with --write: keep each original as FILE+SUFFIX\n"
+"  --keepalive N       the keepalive count fixes add (default 32)\n"
 "  --version, --help\n"
 "\n"
 "parse options (as crossplane's): --single-file, --include-comments,\n"
@@ -125,7 +144,8 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
     enum {
         OPT_FORMAT = 256, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_COLOR,
         OPT_VERSION, OPT_CONTEXT, OPT_FROM_DUMP, OPT_STRICT, OPT_SINGLE,
-        OPT_COMMENTS, OPT_COMBINE, OPT_IGNORE, OPT_INDENT
+        OPT_COMMENTS, OPT_COMBINE, OPT_IGNORE, OPT_INDENT, OPT_FIX,
+        OPT_WRITE, OPT_BACKUP, OPT_KEEPALIVE, OPT_NGINX_VERSION, OPT_NGINX
     };
 
     static const struct option  longopts[] = {
@@ -144,6 +164,12 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
         { "combine", no_argument, NULL, OPT_COMBINE },
         { "ignore", required_argument, NULL, OPT_IGNORE },
         { "indent", required_argument, NULL, OPT_INDENT },
+        { "fix", no_argument, NULL, OPT_FIX },
+        { "write", no_argument, NULL, OPT_WRITE },
+        { "backup", required_argument, NULL, OPT_BACKUP },
+        { "keepalive", required_argument, NULL, OPT_KEEPALIVE },
+        { "nginx-version", required_argument, NULL, OPT_NGINX_VERSION },
+        { "nginx", required_argument, NULL, OPT_NGINX },
         { "version", no_argument, NULL, OPT_VERSION },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
@@ -153,6 +179,7 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
     cli->fail_on = NGXL_SEV_WARNING;
     cli->color = -1;
     cli->indent = -1;
+    cli->keepalive = 32;
 
     while ((c = getopt_long(argc, argv, "qp:h", longopts, NULL)) != -1) {
 
@@ -248,6 +275,39 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
             }
             break;
 
+        case OPT_FIX:
+            cli->fix = 1;
+            break;
+
+        case OPT_WRITE:
+            cli->write = 1;
+            break;
+
+        case OPT_BACKUP:
+            if (optarg[0] == '\0' || strchr(optarg, '/') != NULL) {
+                fprintf(stderr, "ngxlint: --backup takes a suffix such as "
+                        "\".orig\"\n");
+                return NGXL_ERROR;
+            }
+            cli->backup = optarg;
+            break;
+
+        case OPT_KEEPALIVE:
+            cli->keepalive = (unsigned) strtoul(optarg, NULL, 10);
+            if (cli->keepalive == 0 || cli->keepalive > 100000) {
+                fprintf(stderr, "ngxlint: --keepalive takes 1 to 100000\n");
+                return NGXL_ERROR;
+            }
+            break;
+
+        case OPT_NGINX_VERSION:
+            cli->nginx_version = optarg;
+            break;
+
+        case OPT_NGINX:
+            cli->nginx_bin = optarg;
+            break;
+
         case OPT_VERSION:
             printf("ngxlint %s\n", NGXL_VERSION);
             exit(NGXL_EXIT_OK);
@@ -283,6 +343,56 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
                      && !(getenv("TERM") && strcmp(getenv("TERM"), "dumb")
                           == 0);
     }
+
+    if (cli->backup && !cli->write) {
+        fprintf(stderr, "ngxlint: --backup goes with --write\n");
+        return NGXL_ERROR;
+    }
+
+    return NGXL_OK;
+}
+
+
+/* the nginx version rules follow: given, of a binary, or 1.22 */
+
+static int
+ngxl_cli_version(ngxl_cli_t *cli)
+{
+    if (cli->nginx_version) {
+        if (ngxl_version_parse(cli->nginx_version, &cli->version) != NGXL_OK)
+        {
+            fprintf(stderr, "ngxlint: --nginx-version \"%s\" is not a "
+                    "version such as 1.22.1\n", cli->nginx_version);
+            return NGXL_ERROR;
+        }
+
+        snprintf(cli->version_source, sizeof(cli->version_source),
+                 "--nginx-version");
+
+    } else if (cli->nginx_bin) {
+        if (ngxl_version_of_binary(cli->nginx_bin, &cli->version) != NGXL_OK)
+        {
+            fprintf(stderr, "ngxlint: --nginx %s: cannot tell its version "
+                    "(\"%s -v\")\n", cli->nginx_bin, cli->nginx_bin);
+            return NGXL_ERROR;
+        }
+
+        snprintf(cli->version_source, sizeof(cli->version_source),
+                 "%s -v", cli->nginx_bin);
+
+    } else if (ngxl_version_of_binary("nginx", &cli->version) == NGXL_OK) {
+        snprintf(cli->version_source, sizeof(cli->version_source),
+                 "nginx -v, on PATH");
+
+    } else {
+        cli->version.major = 1;
+        cli->version.minor = 22;
+        cli->version.patch = 0;
+        snprintf(cli->version_source, sizeof(cli->version_source),
+                 "the default: no nginx on PATH");
+    }
+
+    cli->version.source = cli->version_source;
 
     return NGXL_OK;
 }
@@ -360,6 +470,7 @@ ngxl_cli_write(ngxl_buf_t *out)
 static int
 ngxl_cli_report(ngxl_cli_t *cli, ngxl_diags_t *ds, int failed)
 {
+    char               vbuf[64];
     size_t             i, n, count[3];
     ngxl_buf_t         out;
     ngxl_rule_info_t  *info;
@@ -369,6 +480,12 @@ ngxl_cli_report(ngxl_cli_t *cli, ngxl_diags_t *ds, int failed)
     eo.color = cli->color;
     /* "no findings" would be a lie when an input could not be read */
     eo.quiet = cli->quiet || (failed && ds->findings.n == 0);
+    if (cli->version.source) {
+        snprintf(vbuf, sizeof(vbuf), "%u.%u.%u", cli->version.major,
+                 cli->version.minor, cli->version.patch);
+        eo.nginx_version = vbuf;
+        eo.nginx_source = cli->version.source;
+    }
     eo.version = NGXL_VERSION;
 
     ngxl_diags_sort(ds);
@@ -493,6 +610,74 @@ ngxl_cli_conf_opts(ngxl_cli_t *cli, ngxl_conf_opts_t *co, ngxl_buf_t *dump)
 }
 
 
+static void
+ngxl_cli_check_opts(ngxl_cli_t *cli, ngxl_check_opts_t *ko)
+{
+    memset(ko, 0, sizeof(ngxl_check_opts_t));
+    ko->strict = cli->strict;
+    ko->version = cli->version;
+    ko->keepalive = cli->keepalive;
+}
+
+
+/*
+ * --fix and --write: the fixes of one main configuration, as a diff on
+ * stdout or written in place.  Returns NGXL_EXIT_* for this input.
+ */
+
+static int
+ngxl_cli_fix_one(ngxl_cli_t *cli, const char *path,
+    const ngxl_conf_opts_t *co, const ngxl_rule_use_t *use, size_t nuse)
+{
+    int                 rc;
+    size_t              i;
+    ngxl_fix_t          fx;
+    ngxl_buf_t          out;
+    ngxl_fix_file_t    *f;
+    ngxl_check_opts_t   ko;
+
+    ngxl_cli_check_opts(cli, &ko);
+
+    if (ngxl_fix_run(&fx, path, co, use, nuse, &ko) != NGXL_OK) {
+        fprintf(stderr, "ngxlint: %s\n", fx.err);
+        ngxl_fix_free(&fx);
+        return NGXL_EXIT_ERROR;
+    }
+
+    rc = NGXL_EXIT_OK;
+
+    if (cli->write) {
+        if (ngxl_fix_write(&fx, cli->backup) != NGXL_OK) {
+            fprintf(stderr, "ngxlint: %s\n", fx.err);
+            rc = NGXL_EXIT_ERROR;
+
+        } else if (fx.files.n && !cli->quiet) {
+            fprintf(stderr, "ngxlint: %s: %zu fix%s written to %zu file%s\n",
+                    path, fx.applied, fx.applied == 1 ? "" : "es",
+                    fx.files.n, fx.files.n == 1 ? "" : "s");
+        }
+
+    } else {
+        ngxl_buf_init(&out);
+
+        for (i = 0; i < fx.files.n; i++) {
+            f = fx.files.elts[i];
+            ngxl_diff_unified(f->path, f->orig, f->orig_len, f->data, f->len,
+                              &out);
+        }
+
+        ngxl_cli_write(&out);
+        ngxl_buf_free(&out);
+
+        rc = fx.files.n ? NGXL_EXIT_FINDINGS : NGXL_EXIT_OK;
+    }
+
+    ngxl_fix_free(&fx);
+
+    return rc;
+}
+
+
 /* one main configuration: parse, check, and keep the findings */
 
 static int
@@ -517,8 +702,7 @@ ngxl_cli_conf_one(ngxl_cli_t *cli, const char *path,
         return NGXL_ERROR;
     }
 
-    memset(&ko, 0, sizeof(ngxl_check_opts_t));
-    ko.strict = cli->strict;
+    ngxl_cli_check_opts(cli, &ko);
 
     ngxl_check_conf(use, nuse, &ko, conf, ds);
 
@@ -693,7 +877,9 @@ ngxl_cli_check(ngxl_cli_t *cli, int detect)
         return NGXL_EXIT_ERROR;
     }
 
-    if (ngxl_cli_rules(cli, &use, &nuse) != NGXL_OK) {
+    if (ngxl_cli_rules(cli, &use, &nuse) != NGXL_OK
+        || ngxl_cli_version(cli) != NGXL_OK)
+    {
         return NGXL_EXIT_ERROR;
     }
 
@@ -705,8 +891,32 @@ ngxl_cli_check(ngxl_cli_t *cli, int detect)
     }
 
     memset(&confs, 0, sizeof(ngxl_vec_t));
-    ngxl_diags_init(&ds);
     status = NGXL_EXIT_OK;
+
+    if (cli->fix || cli->write) {
+        if (cli->from_dump) {
+            fprintf(stderr, "ngxlint: --fix and --write need the files "
+                    "themselves, not a dump\n");
+            status = NGXL_EXIT_ERROR;
+            goto fixed;
+        }
+
+        for (i = 0; i < cli->paths.n; i++) {
+            rc = ngxl_cli_fix_one(cli, cli->paths.elts[i], &co, use, nuse);
+
+            if (rc > status) {
+                status = rc;
+            }
+        }
+
+        if (cli->fix || status == NGXL_EXIT_ERROR) {
+            goto fixed;
+        }
+
+        /* --write: what is left to report, from the files as written */
+    }
+
+    ngxl_diags_init(&ds);
 
     if (cli->from_dump && cli->paths.n == 0) {
         if (ngxl_cli_conf_one(cli, NULL, &co, use, nuse, &ds, &confs)
@@ -819,6 +1029,9 @@ ngxl_cli_check(ngxl_cli_t *cli, int detect)
     }
 
     ngxl_vec_free(&confs);
+
+fixed:
+
     ngxl_buf_free(&dump);
     free(use);
 

@@ -117,6 +117,8 @@ typedef struct {
     unsigned         color:1;
     unsigned         quiet:1;       /* no source lines, no summary line    */
     const char      *version;
+    const char      *nginx_version; /* the nginx judged for, or NULL      */
+    const char      *nginx_source;  /* and where that version came from    */
 } ngxl_emit_opts_t;
 
 /* what SARIF needs to know of each rule */

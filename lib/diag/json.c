@@ -68,7 +68,7 @@ ngxl_emit_json(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
     ngxl_buf_t *out)
 {
     size_t   i, count[3];
-    json_t  *root, *tool, *findings, *summary;
+    json_t  *root, *tool, *findings, *summary, *target;
 
     root = json_object();
 
@@ -96,6 +96,15 @@ ngxl_emit_json(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
     json_object_set_new(summary, "note",
                         json_integer((json_int_t) count[NGXL_SEV_NOTE]));
     json_object_set_new(root, "summary", summary);
+
+    if (opts->nginx_version) {
+        target = json_object();
+        json_object_set_new(target, "nginx_version",
+                            json_string(opts->nginx_version));
+        json_object_set_new(target, "source",
+                            json_string(opts->nginx_source));
+        json_object_set_new(root, "target", target);
+    }
 
     ngxl_json_dump(root, out);
     json_decref(root);

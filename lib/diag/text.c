@@ -224,6 +224,11 @@ ngxl_emit_text(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
 
     ngxl_diags_count(ds, count);
 
+    if (opts->nginx_version) {
+        ngxl_buf_printf(out, "ngxlint: judged for nginx %s (%s)\n",
+                        opts->nginx_version, opts->nginx_source);
+    }
+
     if (count[0] + count[1] + count[2] == 0) {
         ngxl_buf_adds(out, "ngxlint: no findings\n");
         return;
