@@ -1,0 +1,109 @@
+# --fix and --write from the command line, the nginx version, and that
+# every rule has its doc and its fixtures.
+. tests/e2e/lib.sh
+
+F=fixtures/rules/upstream-keepalive/cases.conf
+
+# a configuration that does not parse is never patched
+cp fixtures/conf/syntax/missing-semicolon.conf "$TMP/broken.conf"
+run "$NGXLINT" conf --write "$TMP/broken.conf"
+expect_rc 2 "--write on a configuration with a syntax error"
+expect_err 'no fix is applied to a configuration that does not parse' "...says why"
+if cmp -s fixtures/conf/syntax/missing-semicolon.conf "$TMP/broken.conf"; then
+    ok "...and leaves it as it was"
+else
+    not_ok "...and changed it"
+fi
+
+run "$NGXLINT" conf --write --from-dump "$F"
+expect_rc 2 "--write needs files, not a dump"
+
+run "$NGXLINT" conf --backup .orig "$F"
+expect_rc 2 "--backup without --write is a usage error"
+
+cp "$F" "$TMP/c.conf"
+chmod 640 "$TMP/c.conf"
+run "$NGXLINT" conf --write --backup .orig --nginx-version 1.22.1 "$TMP/c.conf"
+expect_rc 0 "--write with --backup"
+expect_err 'fixes? written to 1 file' "...says what it wrote"
+if cmp -s "$F" "$TMP/c.conf.orig"; then ok "...keeps the original as .orig"; else not_ok "...the backup differs"; fi
+if [ "$(stat -c %a "$TMP/c.conf")" = 640 ]; then ok "...keeps the file's mode"; else not_ok "...mode $(stat -c %a "$TMP/c.conf")"; fi
+if ls "$TMP" | grep -q ngxlint-; then not_ok "...left temporary files" "$(ls "$TMP")"; else ok "...leaves no temporary file"; fi
+
+if [ "$(id -u)" -eq 0 ] && getent passwd nobody >/dev/null; then
+    cp "$F" "$TMP/owned.conf"
+    chown nobody "$TMP/owned.conf"
+    run "$NGXLINT" conf -q --write --nginx-version 1.22.1 "$TMP/owned.conf"
+    if [ "$(stat -c %U "$TMP/owned.conf")" = nobody ]; then
+        ok "--write keeps the file's owner"
+    else
+        not_ok "--write changed the owner to $(stat -c %U "$TMP/owned.conf")"
+    fi
+fi
+
+# the nginx version: given, from a binary, or the default
+run "$NGXLINT" conf --nginx-version 1.29.7 "$F"
+expect_out 'judged for nginx 1\.29\.7 \(--nginx-version\)' "--nginx-version"
+expect_rc 0 "...and at 1.29.7 nothing in that fixture needs fixing"
+
+run "$NGXLINT" conf --nginx-version banana "$F"
+expect_rc 2 "--nginx-version of something that is not a version"
+
+if command -v nginx >/dev/null 2>&1; then
+    nv=$(nginx -v 2>&1 | sed -n 's|.*nginx/\([0-9.]*\).*|\1|p')
+    run "$NGXLINT" conf --nginx "$(command -v nginx)" "$F"
+    expect_out "judged for nginx $nv \(.*nginx -v\)" "--nginx BIN asks the binary ($nv)"
+    run "$NGXLINT" conf "$F"
+    expect_out "judged for nginx $nv \(nginx -v, on PATH\)" "nginx on PATH"
+fi
+
+run env PATH=/nonexistent "$NGXLINT" conf "$F"
+expect_out 'judged for nginx 1\.22\.0 \(the default: no nginx on PATH\)' "no nginx anywhere: 1.22"
+
+run "$NGXLINT" conf --nginx /nonexistent/nginx "$F"
+expect_rc 2 "--nginx with a binary that is not there"
+
+run "$NGXLINT" conf --format json --nginx-version 1.22.1 "$F"
+if printf '%s' "$OUT" | jq -e '.target == {"nginx_version": "1.22.1", "source": "--nginx-version"}
+        and (.findings[] | select(.rule == "upstream-keepalive") | .fixable)' >/dev/null 2>&1; then
+    ok "JSON: the target version, and fixable findings"
+else
+    not_ok "JSON target / fixable" "$OUT"
+fi
+
+# SARIF carries the fixes
+run "$NGXLINT" conf --format sarif --nginx-version 1.22.1 "$F"
+if printf '%s' "$OUT" | jq -e '[.runs[0].results[] | select(.ruleId == "upstream-keepalive")][0].fixes[0].artifactChanges[0].replacements[0].insertedContent.text | test("keepalive 32;")' >/dev/null 2>&1; then
+    ok "SARIF: fixes with the inserted text"
+else
+    not_ok "SARIF fixes" "$OUT"
+fi
+printf '%s\n' "$OUT" > "$TMP/fix.sarif"
+sh tests/e2e/sarif-validate.sh "$TMP/fix.sarif" > "$TMP/v" 2>&1
+case $? in
+0)  ok "the SARIF multitool validates output with fixes" ;;
+77) echo "# skipped: SARIF multitool unavailable" ;;
+*)  not_ok "the SARIF multitool rejects output with fixes" "$(cat "$TMP/v")" ;;
+esac
+
+# every rule: its doc, and its fixtures
+for id in $("$NGXLINT" rules | awk '{print $1}'); do
+    run "$NGXLINT" explain "$id"
+    if [ "$RC" -eq 0 ] && printf '%s' "$OUT" | grep -q "^# $id\$" \
+       && printf '%s' "$OUT" | grep -q '^## The fix'; then
+        ok "$id: explain prints its doc"
+    else
+        not_ok "$id: no doc with a fix section" "$OUT"
+    fi
+    case "$id" in
+    conf-*) dir=fixtures/conf ;;
+    *)      dir=fixtures/rules/$id ;;
+    esac
+    if ls "$dir"/*.conf >/dev/null 2>&1 || ls "$dir"/*/*.conf >/dev/null 2>&1; then
+        ok "$id: has fixtures in $dir"
+    else
+        not_ok "$id: no fixtures in $dir"
+    fi
+done
+
+done_testing
