@@ -877,9 +877,12 @@ ngxl_cli_check(ngxl_cli_t *cli, int detect)
         return NGXL_EXIT_ERROR;
     }
 
-    if (ngxl_cli_rules(cli, &use, &nuse) != NGXL_OK
-        || ngxl_cli_version(cli) != NGXL_OK)
-    {
+    if (ngxl_cli_rules(cli, &use, &nuse) != NGXL_OK) {
+        return NGXL_EXIT_ERROR;
+    }
+
+    if (ngxl_cli_version(cli) != NGXL_OK) {
+        free(use);
         return NGXL_EXIT_ERROR;
     }
 
@@ -1039,12 +1042,36 @@ fixed:
 }
 
 
+/* jansson's output, gathered into 64 KiB writes (a call of 0 flushes) */
+
+static int
+ngxl_cli_sink(const char *p, size_t n, void *data)
+{
+    ngxl_buf_t  *b;
+
+    b = data;
+
+    if (n) {
+        ngxl_buf_add(b, p, n);
+    }
+
+    if (b->len >= 65536 || (n == 0 && b->len)) {
+        if (fwrite(b->data, 1, b->len, stdout) != b->len) {
+            return -1;
+        }
+        b->len = 0;
+    }
+
+    return 0;
+}
+
+
 static int
 ngxl_cli_parse_cmd(ngxl_cli_t *cli)
 {
     int                 rc;
-    char               *s;
     json_t             *payload;
+    ngxl_buf_t          sink;
     ngxl_buf_t          dump;
     ngxl_conf_t         conf;
     ngxl_xp_opts_t      xo;
@@ -1081,23 +1108,34 @@ ngxl_cli_parse_cmd(ngxl_cli_t *cli)
     xo.ignore = (const char **) cli->ignore.elts;
     xo.nignore = cli->ignore.n;
 
+    ngxl_json_arena_begin();
+
     payload = ngxl_conf_crossplane(&conf, &xo);
 
-    s = json_dumps(payload, JSON_PRESERVE_ORDER
-                            | (cli->indent > 0 ? JSON_INDENT(cli->indent)
-                                               : JSON_COMPACT));
-    if (s == NULL) {
-        ngxl_oom();
+    /* streamed: no copy of a document that can be tens of megabytes */
+    ngxl_buf_init(&sink);
+
+    if (json_dump_callback(payload, ngxl_cli_sink, &sink,
+                           JSON_PRESERVE_ORDER
+                           | (cli->indent > 0 ? JSON_INDENT(cli->indent)
+                                              : JSON_COMPACT))
+        != 0
+        || ngxl_cli_sink("", 0, &sink) != 0)
+    {
+        fprintf(stderr, "ngxlint: writing the JSON: %s\n", strerror(errno));
+        rc = NGXL_EXIT_ERROR;
+
+    } else {
+        rc = strcmp(json_string_value(json_object_get(payload, "status")),
+                    "ok") == 0 ? NGXL_EXIT_OK : NGXL_EXIT_FINDINGS;
     }
 
-    printf("%s\n", s);
+    ngxl_buf_free(&sink);
+    putchar('\n');
     fflush(stdout);
-    free(s);
-
-    rc = strcmp(json_string_value(json_object_get(payload, "status")), "ok")
-         == 0 ? NGXL_EXIT_OK : NGXL_EXIT_FINDINGS;
 
     json_decref(payload);
+    ngxl_json_arena_end();
     ngxl_conf_free(&conf);
     ngxl_buf_free(&dump);
 
@@ -1154,10 +1192,9 @@ main(int argc, char **argv)
     memset(&cli, 0, sizeof(ngxl_cli_t));
 
     if (ngxl_cli_parse(&cli, argc, argv) != NGXL_OK) {
-        return NGXL_EXIT_ERROR;
-    }
+        rc = NGXL_EXIT_ERROR;
 
-    if (cli.cmd == NULL) {
+    } else if (cli.cmd == NULL) {
         rc = ngxl_cli_check(&cli, 1);
 
     } else if (strcmp(cli.cmd, "conf") == 0) {

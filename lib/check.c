@@ -61,6 +61,18 @@ ngxl_check_report_sev(ngxl_check_t *chk, ngxl_severity_t sev,
 }
 
 
+ngxl_model_t *
+ngxl_check_model(ngxl_check_t *chk)
+{
+    if (!*chk->built) {
+        ngxl_model_build(chk->model, chk->conf);
+        *chk->built = 1;
+    }
+
+    return chk->model;
+}
+
+
 void
 ngxl_check_fix(ngxl_check_t *chk, ngxl_finding_t *f, ngxl_edit_t *e)
 {
@@ -83,6 +95,7 @@ ngxl_check_conf(const ngxl_rule_use_t *use, size_t n,
     size_t         i;
     ngxl_cfile_t  *f;
     ngxl_check_t   chk;
+    int            built;
     ngxl_model_t   model;
     ngxl_pool_t    pool;
 
@@ -94,7 +107,7 @@ ngxl_check_conf(const ngxl_rule_use_t *use, size_t n,
         }
     }
 
-    ngxl_model_build(&model, conf);
+    built = 0;
     ngxl_pool_init(&pool);
 
     for (i = 0; i < n; i++) {
@@ -108,11 +121,15 @@ ngxl_check_conf(const ngxl_rule_use_t *use, size_t n,
         chk.opts = opts;
         chk.conf = conf;
         chk.model = &model;
+        chk.built = &built;
         chk.pool = &pool;
 
         use[i].rule->conf(&chk, conf);
     }
 
     ngxl_pool_free(&pool);
-    ngxl_model_free(&model);
+
+    if (built) {
+        ngxl_model_free(&model);
+    }
 }

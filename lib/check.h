@@ -48,7 +48,8 @@ struct ngxl_check_s {
     ngxl_severity_t           severity; /* in force for this rule        */
     const ngxl_check_opts_t  *opts;
     const ngxl_conf_t        *conf;
-    ngxl_model_t             *model;    /* built once for all the rules  */
+    ngxl_model_t             *model;    /* see ngxl_check_model()        */
+    int                      *built;
     ngxl_pool_t              *pool;     /* for the rule's scratch work   */
 };
 
@@ -64,6 +65,9 @@ ngxl_finding_t *ngxl_check_report_sev(ngxl_check_t *chk, ngxl_severity_t sev,
     uint32_t end_col, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 
+
+/* the semantic model of the configuration, built once, when first asked */
+ngxl_model_t *ngxl_check_model(ngxl_check_t *chk);
 
 /* adds edit E to finding F (copied) */
 void ngxl_check_fix(ngxl_check_t *chk, ngxl_finding_t *f, ngxl_edit_t *e);

@@ -25,8 +25,8 @@ ngxl_kbo_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
         return;
     }
 
-    for (i = 0; i < chk->model->upstreams.n; i++) {
-        u = chk->model->upstreams.elts[i];
+    for (i = 0; i < ngxl_check_model(chk)->upstreams.n; i++) {
+        u = ngxl_check_model(chk)->upstreams.elts[i];
 
         if (u->keepalive == NULL || u->balancer == NULL) {
             continue;

@@ -101,7 +101,7 @@ ngxl_kch_state(ngxl_check_t *chk, const ngxl_dir_t *conn, unsigned vnum,
         }
 
         if (memchr(v, '$', n) == NULL) {
-            map = ngxl_model_map(chk->model, v, n);
+            map = ngxl_model_map(ngxl_check_model(chk), v, n);
 
             if (map) {
                 *entry = ngxl_kch_map_entry(map);
@@ -201,8 +201,8 @@ ngxl_kch_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
     vnum = ngxl_version_num(&chk->opts->version);
 
-    for (i = 0; i < chk->model->passes.n; i++) {
-        p = chk->model->passes.elts[i];
+    for (i = 0; i < ngxl_check_model(chk)->passes.n; i++) {
+        p = ngxl_check_model(chk)->passes.elts[i];
         d = p->dir;
 
         if (p->kind != NGXL_PASS_PROXY || !ngxl_pass_keeps(p, vnum)) {

@@ -23,8 +23,8 @@ ngxl_kfk_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
     vnum = ngxl_version_num(&chk->opts->version);
 
-    for (i = 0; i < chk->model->passes.n; i++) {
-        p = chk->model->passes.elts[i];
+    for (i = 0; i < ngxl_check_model(chk)->passes.n; i++) {
+        p = ngxl_check_model(chk)->passes.elts[i];
         d = p->dir;
 
         if (p->kind != NGXL_PASS_FASTCGI || !ngxl_pass_keeps(p, vnum)) {

@@ -17,8 +17,8 @@ ngxl_kut_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
     (void) conf;
 
-    for (i = 0; i < chk->model->passes.n; i++) {
-        p = chk->model->passes.elts[i];
+    for (i = 0; i < ngxl_check_model(chk)->passes.n; i++) {
+        p = ngxl_check_model(chk)->passes.elts[i];
         d = p->dir;
 
         if (p->resolution != NGXL_TARGET_UNRESOLVED

@@ -37,7 +37,7 @@ ngxl_ppl_name(ngxl_check_t *chk, const ngxl_pass_t *p, unsigned port)
 static ngxl_upstream_t *
 ngxl_ppl_existing(ngxl_check_t *chk, const char *name)
 {
-    return ngxl_model_upstream(chk->model, name, strlen(name));
+    return ngxl_model_upstream(ngxl_check_model(chk), name, strlen(name));
 }
 
 
@@ -178,8 +178,8 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
     memset(&created, 0, sizeof(ngxl_vec_t));
 
-    for (i = 0; i < chk->model->passes.n; i++) {
-        p = chk->model->passes.elts[i];
+    for (i = 0; i < ngxl_check_model(chk)->passes.n; i++) {
+        p = ngxl_check_model(chk)->passes.elts[i];
         d = p->dir;
 
         if (p->kind != NGXL_PASS_PROXY || p->resolution != NGXL_TARGET_IMPLICIT

@@ -12,24 +12,18 @@
 
 
 static int
-ngxl_uk_proxied(const ngxl_check_t *chk, const ngxl_upstream_t *u)
+ngxl_uk_proxied(const ngxl_upstream_t *u)
 {
-    size_t        i, k;
+    size_t        i;
     ngxl_pass_t  *p;
 
-    for (i = 0; i < chk->model->passes.n; i++) {
-        p = chk->model->passes.elts[i];
+    for (i = 0; i < u->users.n; i++) {
+        p = u->users.elts[i];
 
-        if (p->kind != NGXL_PASS_PROXY && p->kind != NGXL_PASS_FASTCGI
-            && p->kind != NGXL_PASS_GRPC)
+        if (p->kind == NGXL_PASS_PROXY || p->kind == NGXL_PASS_FASTCGI
+            || p->kind == NGXL_PASS_GRPC)
         {
-            continue;
-        }
-
-        for (k = 0; k < p->targets.n; k++) {
-            if (p->targets.elts[k] == u) {
-                return 1;
-            }
+            return 1;
         }
     }
 
@@ -40,25 +34,16 @@ ngxl_uk_proxied(const ngxl_check_t *chk, const ngxl_upstream_t *u)
 static void
 ngxl_uk_notes(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_upstream_t *u)
 {
-    size_t        i, k, n;
+    size_t        i, n;
     ngxl_pass_t  *p;
 
-    n = 0;
+    n = u->users.n;
 
-    for (i = 0; i < chk->model->passes.n; i++) {
-        p = chk->model->passes.elts[i];
-
-        for (k = 0; k < p->targets.n; k++) {
-            if (p->targets.elts[k] != u) {
-                continue;
-            }
-
-            if (n++ < NGXL_UK_NOTES) {
-                ngxl_diag_note(chk->diags, f, p->dir->inst->file->path,
-                               p->dir->line, p->dir->col, "used by %s here",
-                               ngxl_pass_name(p->kind));
-            }
-        }
+    for (i = 0; i < n && i < NGXL_UK_NOTES; i++) {
+        p = u->users.elts[i];
+        ngxl_diag_note(chk->diags, f, p->dir->inst->file->path, p->dir->line,
+                       p->dir->col, "used by %s here",
+                       ngxl_pass_name(p->kind));
     }
 
     if (n > NGXL_UK_NOTES) {
@@ -80,11 +65,11 @@ ngxl_uk_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
     (void) conf;
 
-    for (i = 0; i < chk->model->upstreams.n; i++) {
-        u = chk->model->upstreams.elts[i];
+    for (i = 0; i < ngxl_check_model(chk)->upstreams.n; i++) {
+        u = ngxl_check_model(chk)->upstreams.elts[i];
         d = u->dir;
 
-        if (!u->used || !ngxl_uk_proxied(chk, u)) {
+        if (!u->used || !ngxl_uk_proxied(u)) {
             continue;
         }
 

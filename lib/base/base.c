@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 
 
 #define NGXL_POOL_CHUNK  (64 * 1024)
+#define NGXL_POOL_LARGE  (2 * 1024 * 1024)      /* a huge page */
 
 struct ngxl_pool_chunk_s {
     ngxl_pool_chunk_t  *next;
@@ -60,6 +62,18 @@ ngxl_pool_free(ngxl_pool_t *pool)
 void *
 ngxl_palloc(ngxl_pool_t *pool, size_t size)
 {
+    void  *p;
+
+    p = ngxl_pnalloc(pool, size);
+    memset(p, 0, size);
+
+    return p;
+}
+
+
+void *
+ngxl_pnalloc(ngxl_pool_t *pool, size_t size)
+{
     size_t              asize, csize;
     ngxl_pool_chunk_t  *c;
     char               *p;
@@ -73,9 +87,31 @@ ngxl_palloc(ngxl_pool_t *pool, size_t size)
     c = pool->chunk;
 
     if (c == NULL || c->size - c->used < asize) {
-        csize = asize > NGXL_POOL_CHUNK / 4 ? asize : NGXL_POOL_CHUNK;
+        /*
+         * small pools stay small; a pool that grows gets 2 MiB chunks,
+         * aligned so that the kernel can back them with huge pages (a
+         * large configuration's tree is hundreds of MiB: page faults were
+         * a third of the time)
+         */
 
-        c = malloc(sizeof(ngxl_pool_chunk_t) + csize);
+        if (asize > NGXL_POOL_CHUNK / 4) {
+            csize = asize;
+            c = malloc(sizeof(ngxl_pool_chunk_t) + csize);
+
+        } else if (pool->total < 4 * NGXL_POOL_LARGE) {
+            csize = NGXL_POOL_CHUNK - sizeof(ngxl_pool_chunk_t);
+            c = malloc(NGXL_POOL_CHUNK);
+
+        } else {
+            csize = NGXL_POOL_LARGE - sizeof(ngxl_pool_chunk_t);
+            c = aligned_alloc(NGXL_POOL_LARGE, NGXL_POOL_LARGE);
+#ifdef MADV_HUGEPAGE
+            if (c) {
+                (void) madvise(c, NGXL_POOL_LARGE, MADV_HUGEPAGE);
+            }
+#endif
+        }
+
         if (c == NULL) {
             ngxl_oom();
         }
@@ -97,8 +133,6 @@ ngxl_palloc(ngxl_pool_t *pool, size_t size)
     p = (char *) c->data + c->used;
     c->used += asize;
     pool->total += asize;
-
-    memset(p, 0, size);
 
     return p;
 }
@@ -280,6 +314,164 @@ ngxl_vec_free(ngxl_vec_t *v)
 }
 
 
+static uint32_t
+ngxl_hmap_hash(const char *key, size_t len, int nocase)
+{
+    size_t    i;
+    uint32_t  h;
+    unsigned char  c;
+
+    /* FNV-1a */
+    h = 2166136261u;
+
+    for (i = 0; i < len; i++) {
+        c = (unsigned char) key[i];
+
+        if (nocase && c >= 'A' && c <= 'Z') {
+            c |= 0x20;
+        }
+
+        h = (h ^ c) * 16777619u;
+    }
+
+    return h;
+}
+
+
+static int
+ngxl_hmap_eq(const ngxl_hslot_t *s, const char *key, size_t len, int nocase)
+{
+    size_t         i;
+    unsigned char  a, b;
+
+    if (s->len != len) {
+        return 0;
+    }
+
+    if (!nocase) {
+        return memcmp(s->key, key, len) == 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        a = (unsigned char) s->key[i];
+        b = (unsigned char) key[i];
+
+        if ((a | (a >= 'A' && a <= 'Z' ? 0x20 : 0))
+            != (b | (b >= 'A' && b <= 'Z' ? 0x20 : 0)))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+void
+ngxl_hmap_init(ngxl_hmap_t *h, int nocase)
+{
+    h->slots = NULL;
+    h->n = 0;
+    h->cap = 0;
+    h->nocase = nocase ? 1 : 0;
+}
+
+
+void
+ngxl_hmap_free(ngxl_hmap_t *h)
+{
+    free(h->slots);
+    h->slots = NULL;
+    h->n = 0;
+    h->cap = 0;
+}
+
+
+void *
+ngxl_hmap_get(const ngxl_hmap_t *h, const char *key, size_t len)
+{
+    size_t         i;
+    uint32_t       hash;
+    ngxl_hslot_t  *s;
+
+    if (h->cap == 0) {
+        return NULL;
+    }
+
+    hash = ngxl_hmap_hash(key, len, h->nocase);
+
+    for (i = hash & (h->cap - 1); ; i = (i + 1) & (h->cap - 1)) {
+        s = &h->slots[i];
+
+        if (s->key == NULL) {
+            return NULL;
+        }
+
+        if (s->hash == hash && ngxl_hmap_eq(s, key, len, h->nocase)) {
+            return s->value;
+        }
+    }
+}
+
+
+void *
+ngxl_hmap_put(ngxl_hmap_t *h, const char *key, size_t len, void *value)
+{
+    void          *old;
+    size_t         i, k, cap;
+    uint32_t       hash;
+    ngxl_hslot_t  *s, *slots;
+
+    if ((h->n + 1) * 2 > h->cap) {
+        cap = h->cap ? h->cap * 2 : 16;
+
+        slots = calloc(cap, sizeof(ngxl_hslot_t));
+        if (slots == NULL) {
+            ngxl_oom();
+        }
+
+        for (k = 0; k < h->cap; k++) {
+            if (h->slots[k].key == NULL) {
+                continue;
+            }
+
+            for (i = h->slots[k].hash & (cap - 1); slots[i].key;
+                 i = (i + 1) & (cap - 1))
+            {
+                /* void */
+            }
+
+            slots[i] = h->slots[k];
+        }
+
+        free(h->slots);
+        h->slots = slots;
+        h->cap = cap;
+    }
+
+    hash = ngxl_hmap_hash(key, len, h->nocase);
+
+    for (i = hash & (h->cap - 1); ; i = (i + 1) & (h->cap - 1)) {
+        s = &h->slots[i];
+
+        if (s->key == NULL) {
+            s->key = key;
+            s->len = len;
+            s->hash = hash;
+            s->value = value;
+            h->n++;
+            return NULL;
+        }
+
+        if (s->hash == hash && ngxl_hmap_eq(s, key, len, h->nocase)) {
+            old = s->value;
+            s->value = value;
+            return old;
+        }
+    }
+}
+
+
 int
 ngxl_read_file(const char *path, size_t max, ngxl_buf_t *out)
 {
@@ -310,7 +502,10 @@ ngxl_read_file(const char *path, size_t max, ngxl_buf_t *out)
     ngxl_buf_reserve(out, S_ISREG(st.st_mode) ? (size_t) st.st_size + 1 : 4096);
 
     for ( ;; ) {
-        ngxl_buf_reserve(out, 4096);
+        if (out->cap - out->len <= 1) {
+            /* larger than it said (it grows as we read): more room */
+            ngxl_buf_reserve(out, 65536);
+        }
 
         n = read(fd, out->data + out->len, out->cap - out->len - 1);
 

@@ -36,6 +36,7 @@ typedef struct {
 void  ngxl_pool_init(ngxl_pool_t *pool);
 void  ngxl_pool_free(ngxl_pool_t *pool);
 void *ngxl_palloc(ngxl_pool_t *pool, size_t size);     /* zeroed; aborts on OOM */
+void *ngxl_pnalloc(ngxl_pool_t *pool, size_t size);    /* not zeroed */
 char *ngxl_pstrndup(ngxl_pool_t *pool, const char *s, size_t len);
 char *ngxl_psprintf(ngxl_pool_t *pool, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -70,6 +71,34 @@ typedef struct {
 
 void ngxl_vec_push(ngxl_vec_t *v, void *p);
 void ngxl_vec_free(ngxl_vec_t *v);
+
+
+/*
+ * A hash map of byte-string keys (not copied: they must outlive the map)
+ * to pointers; open addressing.  With NOCASE set, keys compare as ASCII
+ * case-insensitive.
+ */
+
+typedef struct {
+    const char  *key;
+    size_t       len;
+    uint32_t     hash;
+    void        *value;
+} ngxl_hslot_t;
+
+typedef struct {
+    ngxl_hslot_t  *slots;
+    size_t         n;
+    size_t         cap;        /* a power of two, or 0 */
+    unsigned       nocase:1;
+} ngxl_hmap_t;
+
+void  ngxl_hmap_init(ngxl_hmap_t *h, int nocase);
+void  ngxl_hmap_free(ngxl_hmap_t *h);
+/* the value of KEY, or NULL */
+void *ngxl_hmap_get(const ngxl_hmap_t *h, const char *key, size_t len);
+/* sets KEY's value; returns the slot's old value (NULL if new) */
+void *ngxl_hmap_put(ngxl_hmap_t *h, const char *key, size_t len, void *value);
 
 
 /*

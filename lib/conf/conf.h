@@ -23,6 +23,9 @@ typedef struct {
     size_t        len;
     int           err;           /* errno when it could not be read      */
     unsigned      dumped:1;      /* came from an `nginx -T` dump         */
+    uint32_t     *lines;         /* where each line starts, made on demand
+                                    by ngxl_conf_line_col()               */
+    uint32_t      nlines;
 } ngxl_cfile_t;
 
 
@@ -132,6 +135,7 @@ typedef struct {
 typedef struct {
     ngxl_pool_t          pool;
     ngxl_vec_t           files;       /* ngxl_cfile_t *, in order first read */
+    ngxl_hmap_t          file_index;  /* path: ngxl_cfile_t *                */
     ngxl_vec_t           insts;       /* ngxl_inst_t *, in parse order       */
     ngxl_vec_t           errors;      /* ngxl_cerr_t *                       */
     ngxl_inst_t         *main;
@@ -154,6 +158,10 @@ const ngxl_cerr_t *ngxl_conf_first_error(const ngxl_conf_t *conf, int kind);
 
 /* emits the instance's bytes again from its tree (the round trip) */
 void ngxl_conf_emit(const ngxl_inst_t *inst, ngxl_buf_t *out);
+
+/* the 1-based line and byte column of offset OFF in FILE */
+void ngxl_conf_line_col(const ngxl_cfile_t *file, uint32_t off,
+    uint32_t *line, uint32_t *col);
 
 /* the context inside block directive D (0: not one nginx knows) */
 uint32_t ngxl_conf_inner_ctx(const ngxl_dir_t *d);

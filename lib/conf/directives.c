@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "../base/base.h"
 #include "directives.h"
 
 
@@ -35,62 +36,34 @@ static const uint32_t  ngxl_argument_number[] = {
 
 
 /*
- * Compares the NUL-terminated NAME with the LEN bytes of KEY as byte
- * strings (strcmp order): a proper prefix sorts first.
+ * An index of the first row of each name, made on the first look-up (a
+ * configuration looks up every directive it has: 700,000 on a large tree).
  */
 
-static int
-ngxl_dirdef_cmp(const char *name, const char *key, size_t len)
-{
-    size_t  i;
-
-    for (i = 0; i < len; i++) {
-
-        if (name[i] == '\0') {
-            return -1;
-        }
-
-        if (name[i] != key[i]) {
-            return (unsigned char) name[i] < (unsigned char) key[i] ? -1 : 1;
-        }
-    }
-
-    return name[len] == '\0' ? 0 : 1;
-}
+static ngxl_hmap_t  ngxl_dirdef_index;
 
 
 const ngxl_dirdef_t *
 ngxl_dirdef_first(const char *name, size_t len)
 {
-    size_t  lo, hi, mid;
+    size_t  i;
 
     if (name == NULL) {
         return NULL;
     }
 
-    /* the lower bound: the first row not less than the key */
+    if (ngxl_dirdef_index.cap == 0) {
+        ngxl_hmap_init(&ngxl_dirdef_index, 0);
 
-    lo = 0;
-    hi = ngxl_ndirdefs;
-
-    while (lo < hi) {
-        mid = lo + (hi - lo) / 2;
-
-        if (ngxl_dirdef_cmp(ngxl_dirdefs[mid].name, name, len) < 0) {
-            lo = mid + 1;
-
-        } else {
-            hi = mid;
+        for (i = ngxl_ndirdefs; i > 0; i--) {
+            /* from the end, so that the first row of a name stays */
+            ngxl_hmap_put(&ngxl_dirdef_index, ngxl_dirdefs[i - 1].name,
+                          strlen(ngxl_dirdefs[i - 1].name),
+                          (void *) &ngxl_dirdefs[i - 1]);
         }
     }
 
-    if (lo < ngxl_ndirdefs
-        && ngxl_dirdef_cmp(ngxl_dirdefs[lo].name, name, len) == 0)
-    {
-        return &ngxl_dirdefs[lo];
-    }
-
-    return NULL;
+    return ngxl_hmap_get(&ngxl_dirdef_index, name, len);
 }
 
 

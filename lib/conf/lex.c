@@ -28,6 +28,25 @@
     ((ch) == ' ' || (ch) == '\t' || (ch) == '\r' || (ch) == '\n')
 
 
+/*
+ * Bytes that end a run of ordinary token bytes (which change nothing but
+ * the "variable" flag): in an unquoted token, in "...", and in '...'.
+ */
+
+static const unsigned char  ngxl_lex_stop_plain[256] = {
+    ['\n'] = 1, ['\\'] = 1, ['$'] = 1, ['{'] = 1, [' '] = 1, ['\t'] = 1,
+    ['\r'] = 1, [';'] = 1
+};
+
+static const unsigned char  ngxl_lex_stop_dq[256] = {
+    ['\n'] = 1, ['\\'] = 1, ['$'] = 1, ['{'] = 1, ['"'] = 1
+};
+
+static const unsigned char  ngxl_lex_stop_sq[256] = {
+    ['\n'] = 1, ['\\'] = 1, ['$'] = 1, ['{'] = 1, ['\''] = 1
+};
+
+
 static void ngxl_lex_error(ngxl_lex_t *lx, size_t off, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void ngxl_lex_push(ngxl_lex_t *lx, size_t raw, size_t start,
@@ -104,6 +123,8 @@ ngxl_lex_next(ngxl_lex_t *lx)
 {
     char        ch, cbuf[8];
     size_t      start, raw, comment;
+    const char *p, *q;
+    const unsigned char  *stop;
     uint32_t    start_nline, tline, tcol, cline, ccol;
     unsigned    found, need_space, last_space, sharp_comment, variable;
     unsigned    quoted, s_quoted, d_quoted;
@@ -187,6 +208,9 @@ ngxl_lex_next(ngxl_lex_t *lx)
         }
 
         if (sharp_comment) {
+            /* the rest of the comment, up to the buffer's end */
+            p = memchr(data + lx->pos, '\n', lx->win_end - lx->pos);
+            lx->pos = p ? (size_t) (p - data) : lx->win_end;
             continue;
         }
 
@@ -341,7 +365,23 @@ ngxl_lex_next(ngxl_lex_t *lx)
                     lx->term_col = (uint32_t) (lx->pos - lx->line_start);
                     return ch == ';' ? NGXL_LEX_OK : NGXL_LEX_BLOCK_START;
                 }
+
+                continue;
             }
+
+            /* a run of ordinary bytes: nothing to do but move on */
+
+            stop = d_quoted ? ngxl_lex_stop_dq
+                            : s_quoted ? ngxl_lex_stop_sq : ngxl_lex_stop_plain;
+
+            for (p = data + lx->pos, q = data + lx->win_end;
+                 p < q && !stop[(unsigned char) *p];
+                 p++)
+            {
+                /* void */
+            }
+
+            lx->pos = (size_t) (p - data);
         }
     }
 }

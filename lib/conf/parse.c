@@ -144,6 +144,7 @@ ngxl_conf_parse(ngxl_conf_t *conf, const char *path,
 
     memset(conf, 0, sizeof(ngxl_conf_t));
     ngxl_pool_init(&conf->pool);
+    ngxl_hmap_init(&conf->file_index, 0);
 
     memset(&ps, 0, sizeof(ngxl_parser_t));
     ps.conf = conf;
@@ -213,9 +214,12 @@ ngxl_conf_free(ngxl_conf_t *conf)
         if (!f->dumped) {
             free(f->data);
         }
+
+        free(f->lines);
     }
 
     ngxl_vec_free(&conf->files);
+    ngxl_hmap_free(&conf->file_index);
     ngxl_vec_free(&conf->insts);
     ngxl_vec_free(&conf->errors);
     ngxl_pool_free(&conf->pool);
@@ -619,7 +623,7 @@ ngxl_conf_check(ngxl_parser_t *ps, ngxl_dir_t *d, int rc, ngxl_lex_t *lx)
 
     for (def = first;
          def < ngxl_dirdefs + ngxl_ndirdefs
-         && strlen(def->name) == len && memcmp(def->name, name, len) == 0;
+         && strncmp(def->name, name, len) == 0 && def->name[len] == '\0';
          def++)
     {
         found = 1;
@@ -746,6 +750,59 @@ ngxl_conf_child_ctx(uint32_t ctx, ngxl_dir_t *d)
     }
 
     return 0;
+}
+
+
+void
+ngxl_conf_line_col(const ngxl_cfile_t *file, uint32_t off, uint32_t *line,
+    uint32_t *col)
+{
+    size_t         n, lo, hi, mid;
+    ngxl_cfile_t  *f;
+    const char    *p, *last;
+
+    f = (ngxl_cfile_t *) file;
+
+    if (f->lines == NULL) {
+        /* made once, on the first question: most files are never asked */
+
+        n = 1;
+        last = f->data + f->len;
+
+        for (p = f->data; (p = memchr(p, '\n', (size_t) (last - p))); p++) {
+            n++;
+        }
+
+        f->lines = malloc(n * sizeof(uint32_t));
+        if (f->lines == NULL) {
+            ngxl_oom();
+        }
+
+        f->lines[0] = 0;
+        f->nlines = 1;
+
+        for (p = f->data; (p = memchr(p, '\n', (size_t) (last - p))); p++) {
+            f->lines[f->nlines++] = (uint32_t) (p + 1 - f->data);
+        }
+    }
+
+    /* the last line that starts at or before OFF */
+
+    lo = 0;
+    hi = f->nlines;
+
+    while (hi - lo > 1) {
+        mid = lo + (hi - lo) / 2;
+
+        if (f->lines[mid] <= off) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+
+    *line = (uint32_t) lo + 1;
+    *col = off - f->lines[lo] + 1;
 }
 
 
@@ -942,18 +999,16 @@ ngxl_conf_file(ngxl_parser_t *ps, const char *path)
 
     conf = ps->conf;
 
-    for (i = 0; i < conf->files.n; i++) {
-        f = conf->files.elts[i];
-
-        if (strcmp(f->path, path) == 0) {
-            return f;
-        }
+    f = ngxl_hmap_get(&conf->file_index, path, strlen(path));
+    if (f) {
+        return f;
     }
 
     f = ngxl_palloc(&conf->pool, sizeof(ngxl_cfile_t));
     f->path = ngxl_pstrndup(&conf->pool, path, strlen(path));
 
     ngxl_vec_push(&conf->files, f);
+    ngxl_hmap_put(&conf->file_index, f->path, strlen(f->path), f);
 
     for (i = 0; i < ps->opts->noverrides; i++) {
         if (strcmp(ps->opts->overrides[i].path, path) == 0) {

@@ -290,3 +290,36 @@ ngxl_json_dump(json_t *v, ngxl_buf_t *out)
     ngxl_buf_addc(out, '\n');
     free(s);
 }
+
+
+static ngxl_pool_t  ngxl_json_pool;
+
+
+static void *
+ngxl_json_arena_alloc(size_t size)
+{
+    return ngxl_pnalloc(&ngxl_json_pool, size);
+}
+
+
+static void
+ngxl_json_arena_free(void *p)
+{
+    (void) p;
+}
+
+
+void
+ngxl_json_arena_begin(void)
+{
+    ngxl_pool_init(&ngxl_json_pool);
+    json_set_alloc_funcs(ngxl_json_arena_alloc, ngxl_json_arena_free);
+}
+
+
+void
+ngxl_json_arena_end(void)
+{
+    json_set_alloc_funcs(malloc, free);
+    ngxl_pool_free(&ngxl_json_pool);
+}

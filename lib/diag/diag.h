@@ -138,6 +138,15 @@ void ngxl_emit_sarif(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
 void ngxl_emit_github(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
     ngxl_buf_t *out);
 
+/*
+ * Between begin and end, every jansson allocation comes from one pool and
+ * is freed with it at the end: a large document (the JSON of a 20 MB
+ * configuration has millions of values) is then built and dropped in a
+ * fraction of the time.  Nothing built in between may outlive the end.
+ */
+void ngxl_json_arena_begin(void);
+void ngxl_json_arena_end(void);
+
 /* dumps a jansson value into OUT, indented, with a final line feed */
 void ngxl_json_dump(json_t *v, ngxl_buf_t *out);
 

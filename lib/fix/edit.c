@@ -10,33 +10,8 @@
 void
 ngxl_edit_locate(const ngxl_cfile_t *file, ngxl_edit_t *e)
 {
-    uint32_t     i, line, col, end;
-
-    line = 1;
-    col = 1;
-    end = e->off + e->len;
-
-    for (i = 0; i < end && i < file->len; i++) {
-        if (i == e->off) {
-            e->line = line;
-            e->col = col;
-        }
-
-        if (file->data[i] == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-    }
-
-    if (e->off >= i) {
-        e->line = line;
-        e->col = col;
-    }
-
-    e->end_line = line;
-    e->end_col = col;
+    ngxl_conf_line_col(file, e->off, &e->line, &e->col);
+    ngxl_conf_line_col(file, e->off + e->len, &e->end_line, &e->end_col);
 }
 
 

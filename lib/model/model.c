@@ -16,6 +16,7 @@ static void ngxl_model_walk(ngxl_model_t *m, ngxl_mblock_t *b,
     const ngxl_dir_t *first);
 static void ngxl_model_pass(ngxl_model_t *m, ngxl_mblock_t *b,
     const ngxl_dir_t *d, ngxl_pass_kind_t kind);
+static void ngxl_model_index(ngxl_model_t *m, ngxl_mblock_t *b);
 
 
 int
@@ -76,6 +77,8 @@ ngxl_model_build(ngxl_model_t *m, const ngxl_conf_t *conf)
 
     memset(m, 0, sizeof(ngxl_model_t));
     ngxl_pool_init(&m->pool);
+    ngxl_hmap_init(&m->upstream_index, 1);
+    ngxl_hmap_init(&m->map_index, 1);
     m->conf = conf;
 
     m->root = ngxl_model_block(m, NULL, NULL,
@@ -119,13 +122,25 @@ ngxl_model_build(ngxl_model_t *m, const ngxl_conf_t *conf)
             }
 
             ngxl_vec_push(&m->upstreams, u);
+
+            /* the first of a name wins, as nginx's duplicate check does */
+            if (ngxl_hmap_get(&m->upstream_index, u->name, u->len) == NULL) {
+                ngxl_hmap_put(&m->upstream_index, u->name, u->len, u);
+            }
         }
 
         if (b->dir && ngxl_dir_is(b->dir, "map") && b->dir->nargs == 3
             && b->dir->ctx == NGXL_HTTP_MAIN)
         {
             ngxl_vec_push(&m->maps, b);
+
+            if (b->dir->args[2].vlen > 1 && b->dir->args[2].value[0] == '$') {
+                ngxl_hmap_put(&m->map_index, b->dir->args[2].value + 1,
+                              b->dir->args[2].vlen - 1, b);
+            }
         }
+
+        ngxl_model_index(m, b);
     }
 
     for (i = 0; i < m->blocks.n; i++) {
@@ -162,7 +177,40 @@ ngxl_model_build(ngxl_model_t *m, const ngxl_conf_t *conf)
         for (k = 0; k < p->targets.n; k++) {
             u = p->targets.elts[k];
             u->used = 1;
+            ngxl_vec_push(&u->users, p);
         }
+    }
+}
+
+
+/* levels with many directives get an index by name */
+
+#define NGXL_MODEL_INDEX_FROM  16
+
+static void
+ngxl_model_index(ngxl_model_t *m, ngxl_mblock_t *b)
+{
+    size_t             i;
+    ngxl_vec_t        *v;
+    const ngxl_dir_t  *d;
+
+    ngxl_hmap_init(&b->index, 0);
+
+    if (b->dirs.n < NGXL_MODEL_INDEX_FROM) {
+        return;
+    }
+
+    for (i = 0; i < b->dirs.n; i++) {
+        d = b->dirs.elts[i];
+
+        v = ngxl_hmap_get(&b->index, d->args[0].value, d->args[0].vlen);
+
+        if (v == NULL) {
+            v = ngxl_palloc(&m->pool, sizeof(ngxl_vec_t));
+            ngxl_hmap_put(&b->index, d->args[0].value, d->args[0].vlen, v);
+        }
+
+        ngxl_vec_push(v, (void *) d);
     }
 }
 
@@ -170,20 +218,37 @@ ngxl_model_build(ngxl_model_t *m, const ngxl_conf_t *conf)
 void
 ngxl_model_free(ngxl_model_t *m)
 {
-    size_t          i;
-    ngxl_mblock_t  *b;
-    ngxl_pass_t    *p;
+    size_t            i, k;
+    ngxl_mblock_t    *b;
+    ngxl_pass_t      *p;
+    ngxl_upstream_t  *u;
 
     for (i = 0; i < m->blocks.n; i++) {
         b = m->blocks.elts[i];
         ngxl_vec_free(&b->dirs);
         ngxl_vec_free(&b->blocks);
+
+        for (k = 0; k < b->index.cap; k++) {
+            if (b->index.slots[k].key) {
+                ngxl_vec_free(b->index.slots[k].value);
+            }
+        }
+
+        ngxl_hmap_free(&b->index);
     }
 
     for (i = 0; i < m->passes.n; i++) {
         p = m->passes.elts[i];
         ngxl_vec_free(&p->targets);
     }
+
+    for (i = 0; i < m->upstreams.n; i++) {
+        u = m->upstreams.elts[i];
+        ngxl_vec_free(&u->users);
+    }
+
+    ngxl_hmap_free(&m->upstream_index);
+    ngxl_hmap_free(&m->map_index);
 
     ngxl_vec_free(&m->blocks);
     ngxl_vec_free(&m->upstreams);
@@ -241,6 +306,20 @@ ngxl_model_effective(const ngxl_mblock_t *b, const char *name,
     for ( /* void */ ; b; b = b->parent) {
         found = 0;
 
+        if (b->index.cap) {
+            ngxl_vec_t  *v = ngxl_hmap_get(&b->index, name, strlen(name));
+
+            if (v == NULL) {
+                continue;
+            }
+
+            for (i = 0; out && i < v->n; i++) {
+                ngxl_vec_push(out, v->elts[i]);
+            }
+
+            return (ngxl_mblock_t *) b;
+        }
+
         for (i = 0; i < b->dirs.n; i++) {
             d = b->dirs.elts[i];
 
@@ -284,40 +363,14 @@ ngxl_model_value(const ngxl_mblock_t *b, const char *name)
 ngxl_upstream_t *
 ngxl_model_upstream(const ngxl_model_t *m, const char *name, size_t len)
 {
-    size_t            i;
-    ngxl_upstream_t  *u;
-
-    for (i = 0; i < m->upstreams.n; i++) {
-        u = m->upstreams.elts[i];
-
-        if (u->len == len && strncasecmp(u->name, name, len) == 0) {
-            return u;
-        }
-    }
-
-    return NULL;
+    return ngxl_hmap_get(&m->upstream_index, name, len);
 }
 
 
 ngxl_mblock_t *
 ngxl_model_map(const ngxl_model_t *m, const char *var, size_t len)
 {
-    size_t              i;
-    ngxl_mblock_t      *b;
-    const ngxl_tok_t   *t;
-
-    for (i = 0; i < m->maps.n; i++) {
-        b = m->maps.elts[i];
-        t = &b->dir->args[2];
-
-        if (t->vlen == len + 1 && t->value[0] == '$'
-            && strncasecmp(t->value + 1, var, len) == 0)
-        {
-            return b;
-        }
-    }
-
-    return NULL;
+    return ngxl_hmap_get(&m->map_index, var, len);
 }
 
 

@@ -41,6 +41,8 @@ struct ngxl_mblock_s {
     ngxl_mblock_t       *parent;
     ngxl_vec_t           dirs;       /* const ngxl_dir_t *, in order       */
     ngxl_vec_t           blocks;     /* ngxl_mblock_t *                    */
+    ngxl_hmap_t          index;      /* name: ngxl_vec_t * of its dirs, for
+                                        levels with many directives        */
 };
 
 
@@ -52,6 +54,7 @@ typedef struct {
     const ngxl_dir_t    *keepalive;  /* the first keepalive line, or NULL  */
     const ngxl_dir_t    *balancer;   /* the last balancer directive        */
     const ngxl_dir_t    *last_server;
+    ngxl_vec_t           users;      /* ngxl_pass_t * that resolve to it   */
     unsigned             used:1;     /* a pass directive resolves to it    */
 } ngxl_upstream_t;
 
@@ -100,6 +103,8 @@ typedef struct {
     ngxl_vec_t           upstreams;   /* ngxl_upstream_t * (http ones)     */
     ngxl_vec_t           passes;      /* ngxl_pass_t *                     */
     ngxl_vec_t           maps;        /* ngxl_mblock_t * of http map blocks */
+    ngxl_hmap_t          upstream_index;  /* name: ngxl_upstream_t *      */
+    ngxl_hmap_t          map_index;       /* variable: ngxl_mblock_t *    */
 } ngxl_model_t;
 
 

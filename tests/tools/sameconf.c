@@ -412,6 +412,21 @@ has_line(const side_t *s, const char *line)
 }
 
 
+static void
+drop(side_t *s)
+{
+    size_t  i;
+
+    for (i = 0; i < s->lines.n; i++) {
+        free(s->lines.elts[i]);
+    }
+
+    ngxl_vec_free(&s->lines);
+    ngxl_model_free(&s->model);
+    ngxl_conf_free(&s->conf);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -425,6 +440,7 @@ main(int argc, char **argv)
     }
 
     if (load(&before, argv[1]) != 0 || load(&after, argv[2]) != 0) {
+        /* a tool of the tests: what it read goes with the process */
         return 2;
     }
 
@@ -448,6 +464,9 @@ main(int argc, char **argv)
             bad = 1;
         }
     }
+
+    drop(&before);
+    drop(&after);
 
     return bad;
 }
