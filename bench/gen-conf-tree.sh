@@ -1,0 +1,825 @@
+#!/bin/sh
+# gen-conf-tree.sh OUTDIR [SCALE]
+#
+# Writes a large, realistic and valid nginx configuration tree into OUTDIR,
+# for benchmarking `ngxlint conf` / `ngxlint parse` against `nginx -t`:
+#
+#   OUTDIR/nginx.conf             main file: load_module (ndk + lua), events,
+#                                 http with log formats, maps, geo, Lua init
+#   OUTDIR/mime.types             a types {} block
+#   OUTDIR/snippets/*.conf        shared proxy / fastcgi / header snippets
+#   OUTDIR/maps/*.conf            maps with hundreds of entries
+#   OUTDIR/upstreams/pool-*.conf  thousands of upstream blocks
+#   OUTDIR/conf.d/site-*.conf     thousands of server blocks: locations,
+#                                 proxy_pass / fastcgi_pass, if blocks,
+#                                 *_by_lua_block and set_by_lua_block bodies
+#   OUTDIR/lua/bench/util.lua     a Lua module, required by init_by_lua_block
+#   OUTDIR/logs, OUTDIR/tmp, OUTDIR/cache
+#                                 everything nginx opens or creates for
+#                                 writing (pid, logs, temp and cache paths)
+#
+# SCALE (default 1, decimals allowed, e.g. 0.1) multiplies the number of
+# servers, upstreams and map entries; SCALE 1 is about 22 MB in 580 files.  The output
+# is deterministic: all variety is derived from counters, never from a
+# random source, so the same SCALE always gives the same bytes (for the
+# same OUTDIR: paths that nginx writes are absolute, inside OUTDIR).
+#
+# Every address is on loopback (127.0.0.x, ::1) and every port >= 20000;
+# no upstream server is a host name, so `nginx -t` resolves nothing:
+#
+#   nginx -t -p OUTDIR/ -c OUTDIR/nginx.conf -e OUTDIR/logs/error.log
+#
+# works as root and as any user who can write OUTDIR.
+#
+# Environment: NGX_MODULES_DIR (default /usr/lib/nginx/modules) is where
+# ndk_http_module.so and ngx_http_lua_module.so are loaded from.
+set -eu
+
+usage() {
+    echo "usage: $0 OUTDIR [SCALE]" >&2
+    exit 2
+}
+
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then usage; fi
+out=$1
+scale=${2:-1}
+moddir=${NGX_MODULES_DIR:-/usr/lib/nginx/modules}
+
+# SCALE: a positive decimal number
+case $scale in
+    '' | *[!0-9.]* | *.*.* | . ) usage ;;
+esac
+
+# A tree this script wrote carries a marker; refuse to write into any other
+# non-empty directory (we remove the generated subdirectories below).
+marker=.ngxlint-bench-tree
+if [ -d "$out" ] && [ -n "$(ls -A "$out")" ] && [ ! -f "$out/$marker" ]; then
+    echo "$0: $out exists, is not empty and was not made by this script" >&2
+    exit 1
+fi
+mkdir -p "$out"
+out=$(cd "$out" && pwd -P)        # absolute: nginx paths must not depend on cwd
+rm -rf "$out/conf.d" "$out/upstreams" "$out/maps" "$out/snippets" \
+       "$out/lua" "$out/logs" "$out/tmp" "$out/cache"
+# nginx creates each temp/cache path itself, but only the last component
+mkdir -p "$out/conf.d" "$out/upstreams" "$out/maps" "$out/snippets" \
+         "$out/lua/bench" "$out/logs" "$out/tmp" "$out/cache"
+echo "scale $scale" > "$out/$marker"
+
+# The generator proper is one awk program, kept in a temp file so that it
+# can be written here verbatim (no shell quoting of its quotes).
+prog=$(mktemp "${TMPDIR:-/tmp}/gen-conf-tree.XXXXXX")
+trap 'rm -f "$prog"' EXIT INT TERM
+cat > "$prog" <<'AWK'
+# Conventions: p(s) prints one line to the current file `fh`, with every
+# backquote turned into a double quote (so that nginx and Lua strings read
+# naturally here); backslashes are doubled as awk requires.
+
+function p(s) { gsub(/`/, "\"", s); print s > fh }
+function open(name) { if (fh != "") close(fh); fh = out "/" name }
+function pad(n, w) { return sprintf("%0" w "d", n) }
+
+# the names of things, all derived from counters
+function up(k)   { return "app_" pad(k % NUP, 5) }     # proxy upstreams
+function php(k)  { return "php_" pad(k % NPHP, 4) }    # fastcgi upstreams
+function site(i) { return "s" pad(i, 5) }
+function team(i) { return "team-" (i * 7 % 23) }
+function tier(i) { return (i % 5 == 0) ? "gold" : (i % 3 == 0) ? "silver" : "bronze" }
+
+BEGIN {
+    # sizes: SCALE 1 gives about 22 MB
+    NSERV = int(4000 * scale); if (NSERV < 10) NSERV = 10    # server blocks
+    SPF   = 10                                               # servers a file
+    NUP   = int(3600 * scale); if (NUP < 10) NUP = 10        # proxy upstreams
+    NPHP  = int(600 * scale);  if (NPHP < 4) NPHP = 4        # fastcgi ones
+    UPF   = 25                                               # upstreams a file
+    NMAP  = int(1000 * scale);  if (NMAP < 20) NMAP = 20      # map entries
+    PORTS = 1500                   # listen ports 20001..21500, 4 addresses
+
+    main_conf(); mime_types(); snippets(); lua_module(); maps(); upstreams()
+    for (i = 0; i < NSERV; i++) {
+        if (i % SPF == 0) {
+            open("conf.d/site-" pad(i / SPF, 4) ".conf")
+            p("# conf.d/site-" pad(i / SPF, 4) ".conf: sites " site(i) \
+              " to " site(i + SPF - 1))
+            p("# generated by bench/gen-conf-tree.sh -- do not edit")
+        }
+        server(i)
+    }
+    close(fh)
+}
+
+function main_conf() {
+    open("nginx.conf")
+    p("# nginx.conf: a generated benchmark tree (bench/gen-conf-tree.sh, scale " scale ")")
+    p("# " NSERV " servers, " NUP + NPHP " upstreams; everything on loopback.")
+    p("")
+    p("load_module " moddir "/ndk_http_module.so;")
+    p("load_module " moddir "/ngx_http_lua_module.so;   # needs ndk first")
+    p("")
+    p("worker_processes auto;")
+    p("worker_rlimit_nofile 65536;")
+    p("pid " out "/logs/nginx.pid;")
+    p("error_log " out "/logs/error.log warn;")
+    p("pcre_jit on;")
+    p("env BENCH_MODE;")
+    p("env TZ=UTC;")
+    p("")
+    p("events {")
+    p("    worker_connections 4096;")
+    p("    multi_accept on;")
+    p("}")
+    p("")
+    p("http {")
+    p("    include mime.types;          # relative: the conf prefix, i.e. this directory")
+    p("    default_type application/octet-stream;")
+    p("    charset utf-8;")
+    p("    server_tokens off;")
+    p("    sendfile on;")
+    p("    tcp_nopush on;")
+    p("    tcp_nodelay on;")
+    p("    keepalive_timeout 65s;")
+    p("    keepalive_requests 1000;")
+    p("    client_max_body_size 8m;")
+    p("    client_body_buffer_size 128k;")
+    p("    large_client_header_buffers 4 16k;")
+    p("")
+    p("    # everything nginx writes stays inside the tree")
+    p("    client_body_temp_path " out "/tmp/client_body 1 2;")
+    p("    proxy_temp_path " out "/tmp/proxy 1 2;")
+    p("    fastcgi_temp_path " out "/tmp/fastcgi 1 2;")
+    p("    uwsgi_temp_path " out "/tmp/uwsgi;")
+    p("    scgi_temp_path " out "/tmp/scgi;")
+    p("    proxy_cache_path " out "/cache/proxy levels=1:2 keys_zone=bench_cache_zone:1m")
+    p("                     max_size=64m inactive=10m use_temp_path=off;")
+    p("")
+    p("    # thousands of names and map keys: the default hash sizes are too small")
+    p("    server_names_hash_max_size 16384;")
+    p("    server_names_hash_bucket_size 128;")
+    p("    map_hash_max_size 16384;")
+    p("    map_hash_bucket_size 128;")
+    p("    variables_hash_max_size 4096;")
+    p("    variables_hash_bucket_size 128;")
+    p("    proxy_headers_hash_max_size 1024;")
+    p("    proxy_headers_hash_bucket_size 128;")
+    p("")
+    p("    log_format main '$remote_addr - $remote_user [$time_local] `$request` '")
+    p("                    '$status $body_bytes_sent `$http_referer` '")
+    p("                    '`$http_user_agent` `$http_x_forwarded_for` '")
+    p("                    'rt=$request_time uct=`$upstream_connect_time` urt=`$upstream_response_time`';")
+    p("    log_format json escape=json")
+    p("        '{`time`:`$time_iso8601`,`host`:`$host`,`site`:`$site_id`,'")
+    p("        '`status`:$status,`uri`:`$request_uri`,`ua`:`$http_user_agent`,'")
+    p("        '`upstream`:`$upstream_addr`,`rt`:$request_time}';")
+    p("    log_format tiny \"$host \\\"$request\\\" $status\";   # escaped quotes")
+    p("    access_log " out "/logs/access.log main buffer=64k flush=5s;")
+    p("")
+    p("    gzip on;")
+    p("    gzip_comp_level 5;")
+    p("    gzip_min_length 256;")
+    p("    gzip_proxied any;")
+    p("    gzip_vary on;")
+    p("    gzip_types text/plain text/css application/json application/javascript")
+    p("               text/xml application/xml image/svg+xml;")
+    p("")
+    p("    proxy_buffer_size 16k;")
+    p("    proxy_buffers 8 16k;")
+    p("    proxy_connect_timeout 3s;")
+    p("    proxy_read_timeout 30s;")
+    p("    proxy_send_timeout 30s;")
+    p("    resolver 127.0.0.53 valid=30s ipv6=off;   # loopback; used only at run time")
+    p("    resolver_timeout 2s;")
+    p("")
+    p("    limit_req_zone $binary_remote_addr zone=perip:1m rate=20r/s;")
+    p("    limit_conn_zone $binary_remote_addr zone=connip:1m;")
+    p("    limit_req_status 429;")
+    p("")
+    p("    # Lua: the module path is inside the tree; ';;' keeps the default path")
+    p("    # (Debian's lua-resty-core)")
+    p("    lua_package_path `" out "/lua/?.lua;;`;")
+    p("    lua_shared_dict bench_cache 1m;")
+    p("    lua_shared_dict bench_locks 128k;")
+    p("    lua_code_cache on;")
+    p("    lua_socket_log_errors off;")
+    p("")
+    p("    init_by_lua_block {")
+    p("        -- runs in the master, also for `nginx -t`")
+    p("        local util = require `bench.util`")
+    p("        BENCH = { started = os.time(), util = util, tiers = {} }")
+    p("        for _, t in ipairs({ `gold`, `silver`, `bronze` }) do")
+    p("            BENCH.tiers[t] = util.weight(t)")
+    p("        end")
+    p("        --[[ a long comment: } { ]] -- and a line comment with a } too")
+    p("    }")
+    p("")
+    p("    init_worker_by_lua_block {")
+    p("        local delay = 5  -- seconds; \"}\" in a comment")
+    p("        local function flush(premature)")
+    p("            if premature then return end")
+    p("            local dict = ngx.shared.bench_cache")
+    p("            local keys = dict:get_keys(100)")
+    p("            ngx.log(ngx.DEBUG, `flushing `, #keys, ` keys {`)")
+    p("        end")
+    p("        if ngx.worker.id() == 0 then")
+    p("            local ok, err = ngx.timer.every(delay, flush)")
+    p("            if not ok then ngx.log(ngx.ERR, `timer: `, err) end")
+    p("        end")
+    p("    }")
+    p("")
+    p("    geo $trusted_net {")
+    p("        default 0;")
+    p("        127.0.0.0/8 1;")
+    p("        ::1 1;")
+    for (k = 0; k < 32; k++)
+        p("        127." (k + 1) ".0.0/16 " (k % 2) ";   # zone " k)
+    p("    }")
+    p("")
+    p("    split_clients `${remote_addr}${http_user_agent}AAA` $ab_bucket {")
+    p("        10%   a;")
+    p("        25.5% b;")
+    p("        *     c;")
+    p("    }")
+    p("")
+    p("    map $http_upgrade $connection_upgrade {")
+    p("        default upgrade;")
+    p("        ''      close;")
+    p("    }")
+    p("")
+    p("    map $request_method $is_write {")
+    p("        default 0;")
+    p("        POST    1;")
+    p("        PUT     1;")
+    p("        PATCH   1;")
+    p("        DELETE  1;")
+    p("    }")
+    p("")
+    p("    map $http_x_forwarded_proto $fwd_scheme {")
+    p("        default $scheme;")
+    p("        https   https;")
+    p("        \"~^(?<proto>https?)$\" $proto;   # quoted: a regex with '$'")
+    p("    }")
+    p("")
+    p("    include maps/*.conf;")
+    p("    include upstreams/*.conf;")
+    p("    include conf.d/*.conf;")
+    p("")
+    p("    # the catch-all: unknown host names on the default port")
+    p("    server {")
+    p("        listen 127.0.0.1:20000 default_server;")
+    p("        listen [::1]:20000 default_server;")
+    p("        server_name _;")
+    p("        access_log off;")
+    p("        return 444;")
+    p("    }")
+    p("}")
+}
+
+function mime_types() {
+    open("mime.types")
+    p("# mime.types: the common part of nginx's list")
+    p("types {")
+    p("    text/html                             html htm shtml;")
+    p("    text/css                              css;")
+    p("    text/xml                              xml;")
+    p("    text/plain                            txt;")
+    p("    image/gif                             gif;")
+    p("    image/jpeg                            jpeg jpg;")
+    p("    image/png                             png;")
+    p("    image/svg+xml                         svg svgz;")
+    p("    image/webp                            webp;")
+    p("    image/x-icon                          ico;")
+    p("    application/javascript                js;")
+    p("    application/json                      json;")
+    p("    application/pdf                       pdf;")
+    p("    application/wasm                      wasm;")
+    p("    application/zip                       zip;")
+    p("    font/woff                             woff;")
+    p("    font/woff2                            woff2;")
+    p("    application/octet-stream              bin exe dll iso img;")
+    p("    video/mp4                             mp4;")
+    p("}")
+}
+
+function snippets() {
+    open("snippets/proxy-headers.conf")
+    p("# snippets/proxy-headers.conf: the usual forwarding headers")
+    p("proxy_set_header Host              $host;")
+    p("proxy_set_header X-Real-IP         $remote_addr;")
+    p("proxy_set_header X-Forwarded-For   $proxy_add_x_forwarded_for;")
+    p("proxy_set_header X-Forwarded-Proto $fwd_scheme;")
+    p("proxy_set_header X-Request-Id      $request_id;")
+    p("proxy_set_header X-AB-Bucket       $ab_bucket;")
+
+    open("snippets/fastcgi-params.conf")
+    p("# snippets/fastcgi-params.conf: as Debian's fastcgi_params")
+    split("QUERY_STRING $query_string|REQUEST_METHOD $request_method|" \
+          "CONTENT_TYPE $content_type|CONTENT_LENGTH $content_length|" \
+          "SCRIPT_NAME $fastcgi_script_name|REQUEST_URI $request_uri|" \
+          "DOCUMENT_URI $document_uri|DOCUMENT_ROOT $document_root|" \
+          "SERVER_PROTOCOL $server_protocol|REQUEST_SCHEME $scheme|" \
+          "HTTPS $https if_not_empty|GATEWAY_INTERFACE CGI/1.1|" \
+          "SERVER_SOFTWARE nginx/$nginx_version|REMOTE_ADDR $remote_addr|" \
+          "REMOTE_PORT $remote_port|SERVER_ADDR $server_addr|" \
+          "SERVER_PORT $server_port|SERVER_NAME $server_name|" \
+          "REDIRECT_STATUS 200", fp, "|")
+    for (k = 1; k in fp; k++) {
+        n = index(fp[k], " ")
+        p(sprintf("fastcgi_param  %-18s %s;", substr(fp[k], 1, n - 1), substr(fp[k], n + 1)))
+    }
+
+    open("snippets/security-headers.conf")
+    p("# snippets/security-headers.conf")
+    p("add_header X-Frame-Options SAMEORIGIN always;")
+    p("add_header X-Content-Type-Options nosniff always;")
+    p("add_header Referrer-Policy `strict-origin-when-cross-origin` always;")
+    p("add_header Content-Security-Policy `default-src 'self'; script-src 'self' 'nonce-$request_id'; img-src 'self' data:` always;")
+    p("add_header X-Note 'it\\'s \"quoted\" twice' always;")
+}
+
+function lua_module() {
+    open("lua/bench/util.lua")
+    p("-- bench.util: helpers for the generated configuration")
+    p("local _M = { _VERSION = `0.1` }")
+    p("")
+    p("local weights = { gold = 10, silver = 5, bronze = 1 }")
+    p("")
+    p("function _M.weight(tier)")
+    p("    return weights[tier] or 1")
+    p("end")
+    p("")
+    p("function _M.site_id(host)")
+    p("    -- s01234.example.test -> 1234")
+    p("    local id = host and host:match(`^s(%d+)%.`)")
+    p("    return id and tonumber(id) or nil")
+    p("end")
+    p("")
+    p("function _M.shard(id, n)")
+    p("    return (id or 0) % (n or 16)")
+    p("end")
+    p("")
+    p("return _M")
+}
+
+# maps: long lists of exact, wildcard and regex keys
+function maps() {
+    open("maps/hosts.conf")
+    p("# maps/hosts.conf: the tier of each site, by host name")
+    p("map $http_host $site_tier {")
+    p("    hostnames;")
+    p("    default bronze;")
+    for (k = 0; k < NSERV; k += 2) {
+        p("    " site(k) ".example.test " tier(k) ";")
+        if (k % 6 == 0) p("    *." site(k) ".example.test " tier(k) ";   # wildcard")
+    }
+    p("}")
+
+    open("maps/routes.conf")
+    p("# maps/routes.conf: URI prefixes to upstreams (regexes: compiled by nginx -t)")
+    p("map $uri $route_upstream {")
+    p("    default " up(0) ";")
+    for (k = 0; k < NMAP / 2; k++) {
+        if (k % 3 == 0)
+            p("    ~^/svc" k "/ " up(k * 13) ";")
+        else if (k % 3 == 1)
+            p("    \"~^/v(?<api_ver>[0-9]{1,2})/svc" k "(/.*)?$\" " up(k * 17) ";")
+        else
+            p("    /exact/svc" k " " up(k * 19) ";")
+    }
+    p("}")
+
+    open("maps/redirects.conf")
+    p("# maps/redirects.conf: legacy URLs")
+    p("map $request_uri $redirect_to {")
+    p("    default \"\";")
+    for (k = 0; k < NMAP; k++)
+        p("    /old/page-" k ".html \"/new/page/" k "/?from=legacy&id=" k * 31 "\";")
+    p("}")
+
+    open("maps/agents.conf")
+    p("# maps/agents.conf: user agent classes (case-insensitive regexes)")
+    p("map $http_user_agent $ua_class {")
+    p("    default browser;")
+    p("    \"\"      empty;")
+    split("googlebot bingbot yandex baiduspider duckduckbot slurp facebot " \
+          "ia_archiver curl wget python-requests go-http-client okhttp " \
+          "java libwww-perl httpclient", bots, " ")
+    for (k = 1; k in bots; k++)
+        p("    \"~*" bots[k] "\" bot;")
+    for (k = 0; k < NMAP / 4; k++)
+        p("    \"~*^Mozilla/5\\.0 \\(compatible; Agent" k "/[0-9.]+; \\+https?://agent" k "\\.example\\.test\\)\" bot;")
+    p("}")
+}
+
+# upstreams: round robin, least_conn, hash, ip_hash; keepalive always last
+function upstreams() {
+    nfiles = int((NUP + NPHP + UPF - 1) / UPF)
+    for (k = 0; k < NUP + NPHP; k++) {
+        if (k % UPF == 0) {
+            open("upstreams/pool-" pad(k / UPF, 3) ".conf")
+            p("# upstreams/pool-" pad(k / UPF, 3) ".conf (" (k / UPF + 1) " of " nfiles ")")
+        }
+        if (k < NUP) {
+            name = up(k); base = 30000 + (k * 4) % 30000
+        } else {
+            name = php(k - NUP); base = 25000 + (k - NUP) % 5000
+        }
+        algo = k % 4
+        p("")
+        p("upstream " name " {   # " team(k) ", " tier(k))
+        if (k % 8 == 0)
+            p("    zone " name " 64k;")
+        if (algo == 1) p("    least_conn;")
+        if (algo == 2) p("    hash $request_uri consistent;")
+        if (algo == 3) p("    ip_hash;")
+        nsrv = 2 + k % 3
+        for (j = 0; j < nsrv; j++) {
+            a = "127.0.0." (2 + (k + j) % 250) ":" (base + j)
+            if (j == 0)
+                p("    server " a " weight=" (1 + k % 5) " max_fails=3 fail_timeout=15s;")
+            else if (j == 1)
+                p("    server " a " max_conns=" (100 + k % 400) ";")
+            else if (algo <= 1)          # backup: round robin, least_conn only
+                p("    server " a " backup;")
+            else
+                p("    server " a " down;   # drained")
+        }
+        p("    keepalive " (8 * (1 + k % 4)) ";")
+        p("    keepalive_requests 1000;")
+        p("    keepalive_timeout 60s;")
+        p("}")
+    }
+}
+
+# ---- servers ------------------------------------------------------------
+
+function server(i,    s, host, addr, port) {
+    s = site(i); host = s ".example.test"
+    addr = "127.0.0." (1 + i % 4); port = 20001 + i % PORTS
+    p("")
+    p("# ---------------------------------------------------------------------------")
+    p("# site " s " (" team(i) ", tier " tier(i) ")")
+    p("# owner: " team(i) "@example.test; ticket: OPS-" (1000 + i * 37 % 9000) "; on-call rota " (i % 6))
+    p("# the application runs on " up(i) ", its API on " up(i * 3 + 1) " (see upstreams/)")
+    p("# ---------------------------------------------------------------------------")
+    p("server {")
+    p("    listen " addr ":" port ";")
+    if (i % 10 == 0) p("    listen [::1]:" port ";")
+    if (i % 11 == 0)
+        p("    server_name " host " www." host " \"~^(?<tenant>[a-z0-9-]+)\\.t" pad(i, 5) "\\.example\\.test$\";")
+    else if (i % 7 == 0)
+        p("    server_name " host " www." host " *." host ";")
+    else
+        p("    server_name " host " www." host ";")
+    p("    root " out "/www/" s ";   # never read by nginx -t")
+    p("    index index.html index.php;")
+    p("    access_log " out "/logs/sites-" (i % 16) ".access.log " ((i % 3 == 0) ? "json" : "main") " buffer=32k flush=5s;")
+    if (i % 4 == 0)
+        p("    error_log " out "/logs/sites-" (i % 8) ".error.log warn;")
+    p("    client_max_body_size " (1 + i % 20) "m;")
+    p("    client_body_timeout " (10 + i % 20) "s;")
+    p("    send_timeout " (10 + i % 50) "s;")
+    p("    limit_conn connip " (20 + i % 80) ";")
+    p("    set $site_id `" s "`;")
+    p("    include snippets/security-headers.conf;")
+    p("    add_header X-Served-By `" s "` always;")
+    p("    add_header Strict-Transport-Security `max-age=31536000; includeSubDomains` always;")
+    p("")
+    p("    # defaults for every proxied location of this site")
+    p("    proxy_buffering on;")
+    p("    proxy_buffer_size " (4 * (1 + i % 4)) "k;")
+    p("    proxy_buffers " (4 + i % 5) " " (4 * (1 + i % 4)) "k;")
+    p("    proxy_busy_buffers_size " (8 * (1 + i % 4)) "k;")
+    p("    proxy_redirect off;")
+    p("    proxy_intercept_errors on;")
+    p("    proxy_hide_header X-Powered-By;")
+    p("    proxy_hide_header X-Runtime;")
+    p("    proxy_ignore_client_abort off;")
+    if (i % 25 == 0) {
+        # the Lua comment runs to the end of its line: the "}" closing the
+        # block must be on the next one
+        p("    set_by_lua_block $site_shard { return tostring(" i " % 16) -- `}`")
+        p("    }")
+    }
+    if (i % 2 == 1)
+        srv_rate_limit(i)
+    else
+        srv_log(i)
+    if (i % 3 == 0) {
+        p("")
+        p("    # refuse scanners early")
+        p("    if ($http_user_agent ~* (nikto|sqlmap|masscan|zgrab)) {")
+        p("        return 403;")
+        p("    }")
+    }
+    if (i % 4 == 0) {
+        p("    if ($request_method !~ \"^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$\" ) {")
+        p("        return 405 \"method $request_method not allowed\\n\";")
+        p("    }")
+    }
+    if (i % 5 == 0) {
+        p("    if ($redirect_to != \"\") {")
+        p("        return 301 $redirect_to;")
+        p("    }")
+    }
+    p("")
+    p("    location / {")
+    p("        try_files $uri $uri/ @app;")
+    p("    }")
+    p("")
+    p("    location @app {")
+    p("        proxy_pass http://" up(i) ";")
+    p("        include snippets/proxy-headers.conf;")
+    p("        proxy_set_header X-Site-Id $site_id;")
+    p("        proxy_set_header X-Tier    $site_tier;")
+    p("        proxy_http_version 1.1;")
+    p("        proxy_set_header Connection \"\";")
+    if (i % 5 == 0) {
+        p("        proxy_cache bench_cache_zone;")
+        p("        proxy_cache_key \"$scheme$host$request_uri\";")
+        p("        proxy_cache_valid 200 301 10m;")
+        p("        proxy_cache_valid 404 1m;")
+        p("        proxy_cache_use_stale error timeout updating http_502 http_503;")
+    }
+    p("    }")
+    p("")
+    p("    location /api/ {")
+    p("        proxy_pass http://" up(i * 3 + 1) "/v1/;")
+    p("        include snippets/proxy-headers.conf;")
+    p("        proxy_http_version 1.1;")
+    p("        proxy_set_header Connection \"\";")
+    p("        proxy_set_header X-Api-Key \"\";   # never forwarded")
+    p("        proxy_connect_timeout " (1 + i % 3) "s;")
+    p("        proxy_read_timeout " (10 + i % 50) "s;")
+    p("        proxy_next_upstream error timeout http_502 http_503;")
+    p("        proxy_next_upstream_tries 2;")
+    p("        limit_req zone=perip burst=" (10 + i % 40) " nodelay;")
+    p("        if ($request_method = OPTIONS) {")
+    p("            add_header Access-Control-Allow-Origin \"$http_origin\";")
+    p("            add_header Access-Control-Allow-Methods \"GET, POST, PUT, DELETE, OPTIONS\";")
+    p("            add_header Access-Control-Allow-Headers 'Authorization, Content-Type, X-Requested-With';")
+    p("            add_header Access-Control-Max-Age 86400;")
+    p("            return 204;")
+    p("        }")
+    p("    }")
+    p("")
+    p("    location = /healthz {")
+    p("        access_log off;")
+    p("        default_type text/plain;")
+    p("        return 200 \"ok " s "\\n\";")
+    p("    }")
+    p("")
+    p("    location ~* \\.(?:css|js|png|jpe?g|gif|svg|ico|woff2?)$ {")
+    p("        expires " (1 + i % 30) "d;")
+    p("        add_header Cache-Control \"public, max-age=" (86400 * (1 + i % 30)) ", immutable\";")
+    p("        access_log off;")
+    p("        try_files $uri @app;")
+    p("    }")
+    if (i % 2 == 0) loc_php(i)
+    if (i % 3 == 0) loc_lua_status(i)
+    if (i % 4 == 1) loc_private(i)
+    if (i % 5 == 2) loc_shard(i)
+    if (i % 6 == 3) loc_websocket(i)
+    if (i % 7 == 4) loc_versioned(i)
+    if (i % 8 == 5) loc_nested(i)
+    if (i % 9 == 6) loc_filters(i)
+    p("")
+    p("    error_page 500 502 503 504 /50x.html;")
+    p("    location = /50x.html {")
+    p("        internal;")
+    p("        root " out "/www/errors;")
+    p("    }")
+    p("}")
+    if (i % 20 == 0) {
+        p("")
+        p("# the old name of " s)
+        p("server {")
+        p("    listen " addr ":" port ";")
+        p("    server_name old-" host ";")
+        p("    return 301 \"http://" host "$request_uri\";")
+        p("}")
+    }
+}
+
+# server-level Lua: a token bucket (odd sites) or a latency log (even ones)
+function srv_rate_limit(i,    s) {
+    s = site(i)
+    p("")
+    p("    rewrite_by_lua_block {")
+    p("        -- per-client token bucket for " s ": RATE requests a second, BURST at most")
+    p("        local RATE, BURST = " (10 + i % 40) ", " (20 + i % 80))
+    p("        local dict = ngx.shared.bench_cache")
+    p("        local key = `tb:" s ":` .. (ngx.var.binary_remote_addr or `-`)")
+    p("        local now = ngx.now()")
+    p("        local state = dict:get(key)")
+    p("        local tokens, last = BURST, now")
+    p("        if state then")
+    p("            -- state is `tokens|timestamp`; a pipe never appears in either")
+    p("            local t, l = state:match(`^([%d.]+)|([%d.]+)$`)")
+    p("            tokens, last = tonumber(t) or BURST, tonumber(l) or now")
+    p("        end")
+    p("        tokens = math.min(BURST, tokens + (now - last) * RATE)")
+    p("        if tokens < 1 then")
+    p("            ngx.header[`Retry-After`] = `1`")
+    p("            ngx.log(ngx.WARN, `rate limited {" s "}: `, ngx.var.remote_addr)")
+    p("            return ngx.exit(429)")
+    p("        end")
+    p("        dict:set(key, string.format(`%.3f|%.3f`, tokens - 1, now), 60)")
+    p("        --[[ nothing below runs for rejected requests; the closing brace")
+    p("             of this comment } is not the end of the Lua block ]]")
+    p("    }")
+}
+
+function srv_log(i,    s) {
+    s = site(i)
+    p("")
+    p("    log_by_lua_block {")
+    p("        -- slow requests of " s ", counted by status class: '2xx' .. '5xx'")
+    p("        local rt = tonumber(ngx.var.request_time) or 0")
+    p("        if rt > " (0.5 + (i % 5) / 10) " then")
+    p("            local class = tostring(ngx.status):sub(1, 1) .. `xx`")
+    p("            local dict = ngx.shared.bench_cache")
+    p("            dict:incr(`slow:" s ":` .. class, 1, 0, 300)")
+    p("            ngx.log(ngx.INFO, [[slow request {]], ngx.var.request_uri, [[}: ]], rt)")
+    p("        end")
+    p("    }")
+}
+
+function loc_php(i) {
+    p("")
+    p("    location ~ \\.php$ {")
+    p("        try_files $uri =404;")
+    p("        fastcgi_split_path_info ^(.+\\.php)(/.+)$;")
+    p("        fastcgi_pass " php(i) ";")
+    p("        fastcgi_index index.php;")
+    p("        include snippets/fastcgi-params.conf;")
+    p("        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;")
+    p("        fastcgi_param PATH_INFO $fastcgi_path_info;")
+    p("        fastcgi_param SITE_ID \"" site(i) "\";")
+    p("        fastcgi_keep_conn on;")
+    p("        fastcgi_read_timeout " (30 + i % 90) "s;")
+    p("    }")
+}
+
+function loc_lua_status(i,    s) {
+    s = site(i)
+    p("")
+    p("    location = /lua/status {")
+    p("        default_type application/json;")
+    p("        content_by_lua_block {")
+    p("            -- status of " s "; a brace in a comment does not count: }")
+    p("            local util = require `bench.util`")
+    p("            local site = ngx.var.site_id or `unknown`")
+    p("            local dict = ngx.shared.bench_cache")
+    p("            local counters = {}")
+    p("            for _, class in ipairs({ `2xx`, `3xx`, `4xx`, `5xx` }) do")
+    p("                counters[#counters + 1] = string.format('`%s`:%d', class,")
+    p("                    dict:get(`slow:` .. site .. `:` .. class) or 0)")
+    p("            end")
+    p("            local body = string.format('{`site`:`%s`,`pid`:%d,`n`:" i ",`slow`:{%s}}',")
+    p("                                       site, ngx.worker.pid(), table.concat(counters, `,`))")
+    p("            --[[ the JSON above is built by hand: the `}` inside the")
+    p("                 string must not close the nginx block { ]]")
+    p("            local tpl = [==[")
+    p("<html><body><h1>{{ site }}</h1> ]] is still inside the long string")
+    p("<p>tier weight: {{ weight }}</p></body></html>]==]")
+    p("            local sep = `\\t|\\\\|\\`{\\``")
+    p("            if ngx.var.arg_html then")
+    p("                ngx.header[`Content-Type`] = `text/html`")
+    p("                local html = tpl:gsub(`{{ site }}`, site)")
+    p("                html = html:gsub(`{{ weight }}`, util.weight(ngx.var.site_tier))")
+    p("                ngx.say(html)")
+    p("                return")
+    p("            end")
+    p("            if ngx.var.arg_debug == `1` then")
+    p("                ngx.say(body, sep:sub(1, 0), `\\n`, '-- debug: `}` and \\'{\\' --')")
+    p("                return ngx.exit(ngx.HTTP_OK)")
+    p("            end")
+    p("            ngx.say(body)")
+    p("        }")
+    p("    }")
+}
+
+function loc_private(i,    s) {
+    s = site(i)
+    p("")
+    p("    location /private/ {")
+    p("        access_by_lua_block {")
+    p("            -- bearer tokens for " s ": `<user>.<expiry>.<mac>`")
+    p("            local token = ngx.var.http_authorization")
+    p("            if not token or not token:find(`^Bearer `) then")
+    p("                ngx.header[`WWW-Authenticate`] = 'Bearer realm=`" s "`, error=`invalid_token`'")
+    p("                return ngx.exit(ngx.HTTP_UNAUTHORIZED)")
+    p("            end")
+    p("            local user, expiry, mac = token:match(`^Bearer ([%w_-]+)%.(%d+)%.(%x+)$`)")
+    p("            if not user or tonumber(expiry) < ngx.time() then")
+    p("                return ngx.exit(ngx.HTTP_FORBIDDEN)")
+    p("            end")
+    p("            local want = ngx.md5(user .. `.` .. expiry .. `." s "`)")
+    p("            if mac ~= want:sub(1, #mac) then")
+    p("                ngx.log(ngx.WARN, `bad mac for `, user, ` on " s " {`, mac, `}`)")
+    p("                return ngx.exit(ngx.HTTP_FORBIDDEN)")
+    p("            end")
+    p("            local hits = ngx.shared.bench_cache:incr(`auth:" s "`, 1, 0)")
+    p("            if hits and hits % 1000 == 0 then")
+    p("                ngx.log(ngx.INFO, `auth hits for " s ": `, hits, ` }`)")
+    p("            end")
+    p("            ngx.req.set_header(`X-User`, user)")
+    p("        }")
+    p("        proxy_pass http://" up(i * 5 + 2) ";")
+    p("        include snippets/proxy-headers.conf;")
+    p("        proxy_set_header Authorization \"\";")
+    p("    }")
+}
+
+function loc_shard(i) {
+    p("")
+    p("    location /shard/ {")
+    p("        set_by_lua_block $shard {")
+    p("            local util = require `bench.util`")
+    p("            local id = tonumber(ngx.var.arg_id) or " i)
+    p("            return tostring(util.shard(id, 16)) -- `}` in a comment")
+    p("        }")
+    p("        add_header X-Shard $shard;")
+    p("        proxy_pass http://" up(i * 7 + 3) ";")
+    p("        proxy_set_header X-Shard $shard;")
+    p("    }")
+}
+
+function loc_websocket(i) {
+    p("")
+    p("    location /ws/ {")
+    p("        proxy_pass http://" up(i * 11 + 5) ";")
+    p("        proxy_http_version 1.1;")
+    p("        proxy_set_header Upgrade $http_upgrade;")
+    p("        proxy_set_header Connection $connection_upgrade;")
+    p("        proxy_set_header Host $host;")
+    p("        proxy_read_timeout 1h;")
+    p("        proxy_buffering off;")
+    p("    }")
+}
+
+function loc_versioned(i) {
+    p("")
+    p("    # quoted: an unquoted '{' would open a block")
+    p("    rewrite \"^/old/(\\d{4})/(.*)$\" /archive/$1/$2 permanent;")
+    p("    location ~ \"^/v(?<ver>[0-9]{1,2})/items/(?<item>[0-9]+)$\" {")
+    p("        rewrite_by_lua_block {")
+    p("            local ver = tonumber(ngx.var.ver) or 1")
+    p("            if ver > 3 then")
+    p("                return ngx.redirect(`/v3/items/` .. ngx.var.item, 302)")
+    p("            end")
+    p("            --[=[ versions 1..3 are served by the same pool;")
+    p("                  the ]] here does not end this comment: ]] ]=]")
+    p("            ngx.req.set_header(`X-Api-Version`, string.rep(`v`, 1) .. ver)")
+    p("        }")
+    p("        proxy_pass http://" up(i * 13 + 7) ";")
+    p("        include snippets/proxy-headers.conf;")
+    p("    }")
+}
+
+function loc_nested(i) {
+    p("")
+    p("    location /app/ {")
+    p("        proxy_pass http://" up(i * 17 + 11) ";")
+    p("        include snippets/proxy-headers.conf;")
+    p("        location ~ \\.json$ {")
+    p("            proxy_pass http://" up(i * 17 + 11) ";")
+    p("            header_filter_by_lua_block {")
+    p("                ngx.header[`X-Site`] = `" site(i) "`")
+    p("                ngx.header[`Cache-Control`] = `no-store`")
+    p("                if ngx.status >= 500 then ngx.header[`Retry-After`] = `5` end")
+    p("            }")
+    p("        }")
+    p("        location /app/admin/ {")
+    p("            allow 127.0.0.1;")
+    p("            allow ::1;")
+    p("            deny all;")
+    p("            proxy_pass http://" up(i * 17 + 12) ";")
+    p("        }")
+    p("    }")
+}
+
+function loc_filters(i,    s) {
+    s = site(i)
+    p("")
+    p("    location /pages/ {")
+    p("        proxy_pass http://" up(i * 19 + 13) ";")
+    p("        include snippets/proxy-headers.conf;")
+    p("        proxy_set_header Accept-Encoding \"\";   # the body filter needs plain text")
+    p("        body_filter_by_lua_block {")
+    p("            local chunk = ngx.arg[1]")
+    p("            if chunk and chunk ~= `` then")
+    p("                ngx.arg[1] = (chunk:gsub(`%%SITE%%`, `" s "`))")
+    p("            end")
+    p("        }")
+    p("        log_by_lua_block {")
+    p("            local latency = tonumber(ngx.var.request_time) or 0")
+    p("            ngx.shared.bench_cache:incr(`lat:" s "`, math.floor(latency * 1000), 0)")
+    p("            --[=[ summed by the timer of init_worker_by_lua_block;")
+    p("                  `}` and '{' are inside a long comment ]=]")
+    p("        }")
+    p("    }")
+}
+AWK
+
+awk -v out="$out" -v scale="$scale" -v moddir="$moddir" -f "$prog" </dev/null
