@@ -1,0 +1,216 @@
+/*
+ * ngxlint: reading a binary: the ELF pass, the DWARF wherever it is, and
+ * the machine code when there is no DWARF.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gelf.h>
+#include <libelf.h>
+
+#include "elf.h"
+#include "debuginfo.h"
+
+
+static const char  *ngxl_opt_names[] = {
+    "unknown", "O0", "O1", "O2", "O3", "Os", "Oz", "Og", "Ofast",
+    "optimized", "unoptimized"
+};
+
+
+const char *
+ngxl_opt_name(ngxl_opt_t opt)
+{
+    return (size_t) opt < sizeof(ngxl_opt_names) / sizeof(ngxl_opt_names[0])
+           ? ngxl_opt_names[opt] : "unknown";
+}
+
+
+const char *
+ngxl_evidence_name(ngxl_evidence_t e)
+{
+    static const char  *names[] = { "none", "producer", "dwarf",
+                                    "machine-code" };
+
+    return names[e <= NGXL_EVIDENCE_MACHINE_CODE ? e : 0];
+}
+
+
+const char *
+ngxl_confidence_name(ngxl_confidence_t c)
+{
+    static const char  *names[] = { "low", "medium", "high" };
+
+    return names[c <= NGXL_CONF_HIGH ? c : 0];
+}
+
+
+int
+ngxl_opt_optimized(ngxl_opt_t opt)
+{
+    return opt != NGXL_OPT_UNKNOWN && opt != NGXL_OPT_O0
+           && opt != NGXL_OPT_UNOPTIMIZED;
+}
+
+
+int
+ngxl_opt_unoptimized(ngxl_opt_t opt)
+{
+    return opt == NGXL_OPT_O0 || opt == NGXL_OPT_UNOPTIMIZED;
+}
+
+
+ngxl_opt_t
+ngxl_opt_from_flags(const char *flags)
+{
+    const char  *p;
+    ngxl_opt_t   opt;
+
+    opt = NGXL_OPT_UNKNOWN;
+
+    for (p = flags; (p = strstr(p, "-O")) != NULL; p += 2) {
+        /* an option of its own: at the start or after white space */
+        if (p != flags && p[-1] != ' ' && p[-1] != '\t') {
+            continue;
+        }
+
+        switch (p[2]) {
+
+        case '\0':
+        case ' ':
+        case '\t':
+            opt = NGXL_OPT_O1;          /* a bare -O is -O1 */
+            break;
+
+        case '0':
+            opt = NGXL_OPT_O0;
+            break;
+
+        case '1':
+            opt = NGXL_OPT_O1;
+            break;
+
+        case '2':
+            opt = NGXL_OPT_O2;
+            break;
+
+        case 's':
+            opt = NGXL_OPT_OS;
+            break;
+
+        case 'z':
+            opt = NGXL_OPT_OZ;
+            break;
+
+        case 'g':
+            opt = NGXL_OPT_OG;
+            break;
+
+        case 'f':
+            if (strncmp(p + 2, "fast", 4) == 0) {
+                opt = NGXL_OPT_OFAST;
+            }
+            break;
+
+        default:
+            if (p[2] >= '3' && p[2] <= '9') {
+                opt = NGXL_OPT_O3;      /* gcc reads -O4 and up as -O3 */
+            }
+            break;
+        }
+    }
+
+    return opt;
+}
+
+
+int
+ngxl_binary_read(ngxl_binary_t *b, const char *path,
+    const ngxl_bin_opts_t *opts)
+{
+    int            fd, rc;
+    Elf           *elf;
+    struct stat    st;
+    ngxl_dfile_t   d, alt;
+
+    memset(b, 0, sizeof(ngxl_binary_t));
+    ngxl_pool_init(&b->pool);
+    b->path = ngxl_pstrndup(&b->pool, path, strlen(path));
+
+    if (elf_version(EV_CURRENT) == EV_NONE) {
+        b->err = ngxl_psprintf(&b->pool, "libelf: %s", elf_errmsg(-1));
+        return NGXL_ERROR;
+    }
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd == -1) {
+        b->err = ngxl_psprintf(&b->pool, "%s", strerror(errno));
+        return NGXL_ERROR;
+    }
+
+    if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+        b->err = ngxl_psprintf(&b->pool, "%s", S_ISDIR(st.st_mode)
+                               ? "a directory, not an ELF file"
+                               : "not a regular file");
+        close(fd);
+        return NGXL_ERROR;
+    }
+
+    elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+
+    if (elf == NULL) {
+        b->err = ngxl_psprintf(&b->pool, "not an ELF file (%s)",
+                               elf_errmsg(-1));
+        close(fd);
+        return NGXL_ERROR;
+    }
+
+    rc = ngxl_elf_scan(b, elf);
+
+    if (rc != NGXL_OK) {
+        elf_end(elf);
+        close(fd);
+        return NGXL_ERROR;
+    }
+
+    if (!opts->no_dwarf && ngxl_debug_find(b, elf, opts, &d, &alt) == NGXL_OK)
+    {
+        (void) ngxl_dwarf_scan(b, d.elf, alt.elf, opts);
+
+        ngxl_debug_close(&alt);
+
+        if (d.elf != elf) {
+            ngxl_debug_close(&d);
+        }
+    }
+
+    /* no compilation unit to judge by: the machine code */
+
+    if (b->cus.n == 0) {
+        (void) ngxl_elf_prologues(b, elf);
+    }
+
+    elf_end(elf);
+    close(fd);
+
+    return NGXL_OK;
+}
+
+
+void
+ngxl_binary_free(ngxl_binary_t *b)
+{
+    ngxl_vec_free(&b->needed);
+    ngxl_vec_free(&b->instrumentation);
+    ngxl_vec_free(&b->comments);
+    ngxl_vec_free(&b->tried);
+    ngxl_vec_free(&b->cus);
+    ngxl_vec_free(&b->ranges);
+    ngxl_pool_free(&b->pool);
+}

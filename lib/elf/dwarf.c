@@ -1,0 +1,606 @@
+/*
+ * ngxlint: what the DWARF says of each compilation unit (libdwarf).
+ *
+ * Every libdwarf call of the project is in this file, so that the move to
+ * libdwarf 0.1+ (whose dwarf_init_b and dwarf_finish change and whose
+ * dwarf_elf_init goes away) is one file's work.
+ *
+ * The producer decides when it records flags (the last -O wins).  Else the
+ * CU's DIEs are walked until the first sign of optimisation: a location
+ * list, a call site, an inlined subroutine.  Frame-base-relative locations
+ * only, with no call sites, mean -O0.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libelf.h>
+#include <libdwarf/dwarf.h>
+#include <libdwarf/libdwarf.h>
+
+#include "elf.h"
+#include "debuginfo.h"
+
+
+#ifndef DW_TAG_call_site
+#define DW_TAG_call_site               0x48
+#endif
+#ifndef DW_TAG_skeleton_unit
+#define DW_TAG_skeleton_unit           0x4a
+#endif
+#ifndef DW_AT_call_all_calls
+#define DW_AT_call_all_calls           0x7a
+#endif
+#ifndef DW_AT_call_all_tail_calls
+#define DW_AT_call_all_tail_calls      0x7c
+#endif
+#ifndef DW_AT_dwo_name
+#define DW_AT_dwo_name                 0x76
+#endif
+#ifndef DW_FORM_loclistx
+#define DW_FORM_loclistx               0x22
+#endif
+
+#define NGXL_DWARF_MAX_DEPTH    256
+#define NGXL_DWARF_MAX_CUS      1000000
+
+
+typedef struct {
+    size_t      dies;
+    size_t      fbreg;          /* variables at frame-base offsets     */
+    size_t      other_loc;      /* variables at other locations        */
+    size_t      code;           /* subprograms with code               */
+    unsigned    optimized:1;    /* a decisive sign was seen            */
+    unsigned    tail_calls:1;   /* DW_AT_call_all_tail_calls (gcc -O0) */
+    const char *sign;           /* the sign, in words                  */
+} ngxl_dwarf_walk_t;
+
+
+static void
+ngxl_dwarf_free_err(Dwarf_Debug dbg, Dwarf_Error *err)
+{
+    if (*err) {
+        dwarf_dealloc_error(dbg, *err);
+        *err = NULL;
+    }
+}
+
+
+static char *
+ngxl_dwarf_string(ngxl_binary_t *b, Dwarf_Debug dbg, Dwarf_Die die,
+    Dwarf_Half attr)
+{
+    int              rc;
+    char            *s, *r;
+    Dwarf_Error      err;
+    Dwarf_Attribute  a;
+
+    err = NULL;
+    rc = dwarf_attr(die, attr, &a, &err);
+
+    if (rc != DW_DLV_OK) {
+        ngxl_dwarf_free_err(dbg, &err);
+        return NULL;
+    }
+
+    r = NULL;
+
+    if (dwarf_formstring(a, &s, &err) == DW_DLV_OK) {
+        r = ngxl_pstrndup(&b->pool, s, strlen(s));
+    }
+
+    ngxl_dwarf_free_err(dbg, &err);
+    dwarf_dealloc_attribute(a);
+
+    return r;
+}
+
+
+static uint64_t
+ngxl_dwarf_code_bytes(Dwarf_Debug dbg, Dwarf_Die die)
+{
+    Dwarf_Addr             low, high;
+    Dwarf_Half             form;
+    Dwarf_Error            err;
+    enum Dwarf_Form_Class  cls;
+
+    err = NULL;
+
+    if (dwarf_lowpc(die, &low, &err) != DW_DLV_OK) {
+        ngxl_dwarf_free_err(dbg, &err);
+        return 0;
+    }
+
+    if (dwarf_highpc_b(die, &high, &form, &cls, &err) != DW_DLV_OK) {
+        ngxl_dwarf_free_err(dbg, &err);
+        return 0;
+    }
+
+    if (cls == DW_FORM_CLASS_CONSTANT) {
+        return high;
+    }
+
+    return high > low ? high - low : 0;
+}
+
+
+/* one DIE's tag and attributes, into the walk's tally */
+
+static void
+ngxl_dwarf_die(Dwarf_Debug dbg, Dwarf_Die die, ngxl_dwarf_walk_t *w)
+{
+    int               rc;
+    Dwarf_Half        tag, an, form;
+    Dwarf_Signed      i, n;
+    Dwarf_Error       err;
+    Dwarf_Attribute  *attrs;
+    Dwarf_Unsigned    len;
+    Dwarf_Ptr         expr;
+
+    err = NULL;
+    w->dies++;
+
+    if (dwarf_tag(die, &tag, &err) != DW_DLV_OK) {
+        ngxl_dwarf_free_err(dbg, &err);
+        return;
+    }
+
+    if (tag == DW_TAG_inlined_subroutine) {
+        w->optimized = 1;
+        w->sign = "an inlined subroutine";
+        return;
+    }
+
+    if (tag == DW_TAG_call_site || tag == DW_TAG_GNU_call_site) {
+        w->optimized = 1;
+        w->sign = "a call site";
+        return;
+    }
+
+    rc = dwarf_attrlist(die, &attrs, &n, &err);
+    if (rc != DW_DLV_OK) {
+        ngxl_dwarf_free_err(dbg, &err);
+        return;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (w->optimized
+            || dwarf_whatattr(attrs[i], &an, &err) != DW_DLV_OK
+            || dwarf_whatform(attrs[i], &form, &err) != DW_DLV_OK)
+        {
+            ngxl_dwarf_free_err(dbg, &err);
+            dwarf_dealloc_attribute(attrs[i]);
+            continue;
+        }
+
+        switch (an) {
+
+        case DW_AT_call_all_calls:
+        case DW_AT_GNU_all_call_sites:
+            w->optimized = 1;
+            w->sign = "DW_AT_call_all_calls";
+            break;
+
+        case DW_AT_call_all_tail_calls:
+        case DW_AT_GNU_all_tail_call_sites:
+            w->tail_calls = 1;
+            break;
+
+        case DW_AT_low_pc:
+            if (tag == DW_TAG_subprogram) {
+                w->code++;
+            }
+            break;
+
+        case DW_AT_location:
+            if (tag != DW_TAG_variable && tag != DW_TAG_formal_parameter) {
+                break;
+            }
+
+            if (form == DW_FORM_sec_offset || form == DW_FORM_loclistx
+                || form == DW_FORM_data4 || form == DW_FORM_data8)
+            {
+                w->optimized = 1;
+                w->sign = "a location list";
+                break;
+            }
+
+            if (form == DW_FORM_exprloc
+                && dwarf_formexprloc(attrs[i], &len, &expr, &err)
+                   == DW_DLV_OK)
+            {
+                if (len > 0 && ((unsigned char *) expr)[0] == DW_OP_fbreg) {
+                    w->fbreg++;
+
+                } else if (len > 0 && ((unsigned char *) expr)[0]
+                                      != DW_OP_addr)
+                {
+                    w->other_loc++;
+                }
+            }
+
+            ngxl_dwarf_free_err(dbg, &err);
+            break;
+
+        default:
+            break;
+        }
+
+        dwarf_dealloc_attribute(attrs[i]);
+    }
+
+    dwarf_dealloc(dbg, attrs, DW_DLA_LIST);
+}
+
+
+/*
+ * A depth-first walk of the CU's DIEs, stopping at the first sign of
+ * optimisation.  Iterative, with a bounded stack (hostile DWARF nests).
+ */
+
+static int
+ngxl_dwarf_walk(Dwarf_Debug dbg, Dwarf_Die cu, ngxl_dwarf_walk_t *w)
+{
+    int          rc, depth;
+    Dwarf_Die    stack[NGXL_DWARF_MAX_DEPTH], die, next;
+    Dwarf_Error  err;
+
+    err = NULL;
+    depth = 0;
+
+    rc = dwarf_child(cu, &die, &err);
+    if (rc != DW_DLV_OK) {
+        ngxl_dwarf_free_err(dbg, &err);
+        return rc == DW_DLV_NO_ENTRY ? NGXL_OK : NGXL_ERROR;
+    }
+
+    for ( ;; ) {
+        ngxl_dwarf_die(dbg, die, w);
+
+        if (w->optimized) {
+            dwarf_dealloc_die(die);
+            break;
+        }
+
+        /* down */
+
+        if (depth < NGXL_DWARF_MAX_DEPTH
+            && dwarf_child(die, &next, &err) == DW_DLV_OK)
+        {
+            stack[depth++] = die;
+            die = next;
+            continue;
+        }
+
+        ngxl_dwarf_free_err(dbg, &err);
+
+        /* across, or up and across */
+
+        for ( ;; ) {
+            rc = dwarf_siblingof_b(dbg, die, 1, &next, &err);
+            dwarf_dealloc_die(die);
+
+            if (rc == DW_DLV_OK) {
+                die = next;
+                break;
+            }
+
+            ngxl_dwarf_free_err(dbg, &err);
+
+            if (rc == DW_DLV_ERROR || depth == 0) {
+                goto done;
+            }
+
+            die = stack[--depth];
+        }
+    }
+
+done:
+
+    while (depth > 0) {
+        dwarf_dealloc_die(stack[--depth]);
+    }
+
+    return NGXL_OK;
+}
+
+
+/* the verdict of a CU whose producer records no flags */
+
+static void
+ngxl_dwarf_judge(ngxl_binary_t *b, ngxl_cu_t *cu, ngxl_dwarf_walk_t *w)
+{
+    cu->evidence = NGXL_EVIDENCE_DWARF;
+
+    if (w->optimized) {
+        cu->opt = NGXL_OPT_OPTIMIZED;
+        cu->confidence = NGXL_CONF_HIGH;
+        cu->why = ngxl_psprintf(&b->pool, "%s", w->sign);
+        return;
+    }
+
+    if (w->fbreg > 0 || w->tail_calls) {
+        cu->opt = NGXL_OPT_UNOPTIMIZED;
+        cu->confidence = (w->fbreg >= 3 || w->tail_calls) && w->other_loc == 0
+                         ? NGXL_CONF_HIGH : NGXL_CONF_MEDIUM;
+        cu->why = ngxl_psprintf(&b->pool, "%zu variables at frame-base "
+                                "offsets, no location lists, call sites or "
+                                "inlining", w->fbreg);
+        return;
+    }
+
+    cu->opt = NGXL_OPT_UNKNOWN;
+    cu->evidence = NGXL_EVIDENCE_NONE;
+    cu->confidence = NGXL_CONF_LOW;
+    cu->why = ngxl_psprintf(&b->pool, "%s",
+                            w->code ? "code without variables or call "
+                                      "sites: nothing to tell by"
+                                    : "no code and no variables");
+}
+
+
+/* reads the producer's flags into the CU */
+
+static void
+ngxl_dwarf_producer(ngxl_cu_t *cu)
+{
+    const char  *p;
+
+    if (cu->producer == NULL) {
+        return;
+    }
+
+    p = cu->producer;
+
+    /* "GNU C17 12.2.0 -mtune=generic ..." records flags; "GNU C17 12.2.0"
+       and "Debian clang version 14.0.6" do not */
+    cu->recorded = strstr(p, " -") != NULL;
+
+    if (!cu->recorded) {
+        return;
+    }
+
+    cu->opt = ngxl_opt_from_flags(p);
+
+    if (cu->opt == NGXL_OPT_UNKNOWN) {
+        /* flags recorded, but no -O: the compilers' default, -O0 */
+        cu->opt = NGXL_OPT_O0;
+    }
+
+    cu->evidence = NGXL_EVIDENCE_PRODUCER;
+    cu->confidence = NGXL_CONF_HIGH;
+
+    cu->sanitize = strstr(p, " -fsanitize=") != NULL;
+    cu->coverage = strstr(p, " -fprofile-arcs") != NULL
+                   || strstr(p, " --coverage") != NULL;
+    cu->profile = strstr(p, " -p ") != NULL || strstr(p, " -pg") != NULL
+                  || (strlen(p) > 3 && strcmp(p + strlen(p) - 3, " -p") == 0);
+    cu->instrument = strstr(p, " -finstrument-functions") != NULL;
+    cu->frame_pointer = strstr(p, " -fno-omit-frame-pointer") != NULL;
+    cu->lto = strncmp(p, "GNU GIMPLE", 10) == 0;
+}
+
+
+static void
+ngxl_dwarf_cu(ngxl_binary_t *b, Dwarf_Debug dbg, Dwarf_Die die,
+    const ngxl_bin_opts_t *opts, ngxl_cu_t *cu, int walk)
+{
+    char                *name;
+    Dwarf_Error          err;
+    ngxl_dwarf_walk_t    w;
+
+    name = NULL;
+    err = NULL;
+
+    if (cu->name == NULL) {
+        if (dwarf_diename(die, &name, &err) == DW_DLV_OK) {
+            cu->name = ngxl_pstrndup(&b->pool, name, strlen(name));
+        }
+
+        ngxl_dwarf_free_err(dbg, &err);
+    }
+
+    if (cu->comp_dir == NULL) {
+        cu->comp_dir = ngxl_dwarf_string(b, dbg, die, DW_AT_comp_dir);
+    }
+
+    if (cu->producer == NULL) {
+        cu->producer = ngxl_dwarf_string(b, dbg, die, DW_AT_producer);
+    }
+
+    if (cu->code_bytes == 0) {
+        cu->code_bytes = ngxl_dwarf_code_bytes(dbg, die);
+    }
+
+    ngxl_dwarf_producer(cu);
+
+    if (!walk || (cu->recorded && !opts->full_walk)) {
+        return;
+    }
+
+    memset(&w, 0, sizeof(ngxl_dwarf_walk_t));
+
+    if (ngxl_dwarf_walk(dbg, die, &w) != NGXL_OK) {
+        return;
+    }
+
+    if (!cu->recorded) {
+        ngxl_dwarf_judge(b, cu, &w);
+    }
+}
+
+
+/* a split CU's .dwo: its CU gives the name, the producer and the signs */
+
+
+static void
+ngxl_dwarf_split(ngxl_binary_t *b, ngxl_cu_t *cu, const ngxl_bin_opts_t *opts)
+{
+    int           fd;
+    Elf          *elf;
+    Dwarf_Die     die;
+    Dwarf_Debug   dbg;
+    Dwarf_Error   err;
+    Dwarf_Half    ver, asz, lsz, esz, type;
+    Dwarf_Off     abbr;
+    Dwarf_Sig8    sig;
+    Dwarf_Unsigned  hlen, toff, next;
+
+    if (ngxl_debug_open_dwo(b, cu->comp_dir, cu->dwo, &elf, &fd) != NGXL_OK) {
+        cu->why = ngxl_psprintf(&b->pool, "split DWARF: %s not found",
+                                cu->dwo);
+        return;
+    }
+
+    err = NULL;
+
+    if (dwarf_elf_init_b(elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
+                         &dbg, &err)
+        != DW_DLV_OK)
+    {
+        cu->why = ngxl_psprintf(&b->pool, "split DWARF: %s: %s", cu->dwo,
+                                err ? dwarf_errmsg(err) : "no DWARF");
+        if (err) {
+            dwarf_dealloc_error(NULL, err);
+        }
+        elf_end(elf);
+        close(fd);
+        return;
+    }
+
+    if (dwarf_next_cu_header_d(dbg, 1, &hlen, &ver, &abbr, &asz, &lsz, &esz,
+                               &sig, &toff, &next, &type, &err)
+        == DW_DLV_OK
+        && dwarf_siblingof_b(dbg, NULL, 1, &die, &err) == DW_DLV_OK)
+    {
+        cu->name = NULL;
+        ngxl_dwarf_cu(b, dbg, die, opts, cu, 1);
+        dwarf_dealloc_die(die);
+    }
+
+    ngxl_dwarf_free_err(dbg, &err);
+    dwarf_finish(dbg, &err);
+    elf_end(elf);
+    close(fd);
+}
+
+
+int
+ngxl_dwarf_scan(ngxl_binary_t *b, Elf *elf, Elf *alt,
+    const ngxl_bin_opts_t *opts)
+{
+    int              rc;
+    char            *dwo;
+    Dwarf_Die        die;
+    Dwarf_Half       ver, asz, lsz, esz, type, tag;
+    Dwarf_Off        abbr;
+    Dwarf_Sig8       sig;
+    Dwarf_Debug      dbg, altdbg;
+    Dwarf_Error      err;
+    Dwarf_Unsigned   hlen, toff, next;
+    ngxl_cu_t       *cu;
+
+    err = NULL;
+    altdbg = NULL;
+
+    rc = dwarf_elf_init_b(elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
+                          &dbg, &err);
+
+    if (rc == DW_DLV_NO_ENTRY) {
+        return NGXL_OK;
+    }
+
+    if (rc != DW_DLV_OK) {
+        b->dwarf_err = ngxl_psprintf(&b->pool, "libdwarf: %s",
+                                     err ? dwarf_errmsg(err) : "failed");
+        if (err) {
+            dwarf_dealloc_error(NULL, err);
+        }
+        return NGXL_ERROR;
+    }
+
+    if (alt) {
+        if (dwarf_elf_init_b(alt, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
+                             &altdbg, &err)
+            == DW_DLV_OK)
+        {
+            if (dwarf_set_tied_dbg(dbg, altdbg, &err) != DW_DLV_OK) {
+                ngxl_dwarf_free_err(dbg, &err);
+            }
+
+        } else {
+            ngxl_dwarf_free_err(NULL, &err);
+            altdbg = NULL;
+        }
+    }
+
+    for ( ;; ) {
+        rc = dwarf_next_cu_header_d(dbg, 1, &hlen, &ver, &abbr, &asz, &lsz,
+                                    &esz, &sig, &toff, &next, &type, &err);
+
+        if (rc == DW_DLV_NO_ENTRY) {
+            break;
+        }
+
+        if (rc != DW_DLV_OK || b->cus.n >= NGXL_DWARF_MAX_CUS) {
+            b->dwarf_err = ngxl_psprintf(&b->pool, "libdwarf: %s",
+                                         rc == DW_DLV_ERROR
+                                         ? dwarf_errmsg(err)
+                                         : "too many compilation units");
+            ngxl_dwarf_free_err(dbg, &err);
+            break;
+        }
+
+        if (dwarf_siblingof_b(dbg, NULL, 1, &die, &err) != DW_DLV_OK) {
+            ngxl_dwarf_free_err(dbg, &err);
+            continue;
+        }
+
+        if (dwarf_tag(die, &tag, &err) != DW_DLV_OK
+            || tag == DW_TAG_partial_unit || tag == DW_TAG_type_unit)
+        {
+            /* dwz's shared units are not compilation units of their own */
+            ngxl_dwarf_free_err(dbg, &err);
+            dwarf_dealloc_die(die);
+            continue;
+        }
+
+        cu = ngxl_palloc(&b->pool, sizeof(ngxl_cu_t));
+
+        dwo = ngxl_dwarf_string(b, dbg, die, DW_AT_dwo_name);
+        if (dwo == NULL) {
+            dwo = ngxl_dwarf_string(b, dbg, die, DW_AT_GNU_dwo_name);
+        }
+
+        if (dwo) {
+            cu->dwo = dwo;
+            cu->comp_dir = ngxl_dwarf_string(b, dbg, die, DW_AT_comp_dir);
+            cu->code_bytes = ngxl_dwarf_code_bytes(dbg, die);
+            ngxl_dwarf_split(b, cu, opts);
+
+            if (cu->name == NULL) {
+                cu->name = cu->dwo;
+            }
+
+        } else {
+            ngxl_dwarf_cu(b, dbg, die, opts, cu, 1);
+        }
+
+        if (cu->name == NULL) {
+            cu->name = ngxl_psprintf(&b->pool, "<unit %zu>", b->cus.n + 1);
+        }
+
+        ngxl_vec_push(&b->cus, cu);
+        dwarf_dealloc_die(die);
+    }
+
+    dwarf_finish(dbg, &err);
+
+    if (altdbg) {
+        dwarf_finish(altdbg, &err);
+    }
+
+    return NGXL_OK;
+}
