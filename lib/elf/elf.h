@@ -206,4 +206,7 @@ int ngxl_dwarf_scan(ngxl_binary_t *b, ngxl_elf_handle_t *elf,
  */
 int ngxl_elf_prologues(ngxl_binary_t *b, ngxl_elf_handle_t *elf);
 
+/* whether the N bytes at P (a function's start) look like -O0's prologue */
+int ngxl_elf_prologue_match(const uint8_t *p, size_t n);
+
 #endif /* NGXL_ELF_H */
