@@ -22,8 +22,8 @@ HARDEN      := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 LDOPT       := -pie -Wl,-z,relro,-z,now
 endif
 
-DEP_CFLAGS  := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
-DEP_LIBS    := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
+DEP_CFLAGS  := $(shell $(PKG_CONFIG) --cflags jansson libelf 2>/dev/null)
+DEP_LIBS    := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson) -ldwarf -lelf -lz
 
 CFLAGS      ?=
 CFLAGS      += -std=c11 $(OPT) -Wall -Wextra -Werror $(HARDEN) \

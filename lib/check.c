@@ -3,6 +3,7 @@
  */
 
 #include <stdio.h>
+#include <string.h>
 
 #include "check.h"
 
@@ -132,4 +133,34 @@ ngxl_check_conf(const ngxl_rule_use_t *use, size_t n,
     if (built) {
         ngxl_model_free(&model);
     }
+}
+
+
+void
+ngxl_check_bin(const ngxl_rule_use_t *use, size_t n,
+    const ngxl_check_opts_t *opts, const ngxl_binary_t *b,
+    ngxl_diags_t *diags)
+{
+    size_t        i;
+    ngxl_check_t  chk;
+    ngxl_pool_t   pool;
+
+    ngxl_pool_init(&pool);
+
+    for (i = 0; i < n; i++) {
+        if (use[i].rule->bin == NULL) {
+            continue;
+        }
+
+        memset(&chk, 0, sizeof(ngxl_check_t));
+        chk.diags = diags;
+        chk.rule = use[i].rule;
+        chk.severity = use[i].severity;
+        chk.opts = opts;
+        chk.pool = &pool;
+
+        use[i].rule->bin(&chk, b);
+    }
+
+    ngxl_pool_free(&pool);
 }

@@ -14,6 +14,7 @@
 #include "diag/diag.h"
 #include "fix/edit.h"
 #include "model/model.h"
+#include "elf/elf.h"
 
 
 #define NGXL_INPUT_CONF  0x01
@@ -40,6 +41,7 @@ struct ngxl_rule_s {
     unsigned             inputs;        /* NGXL_INPUT_*                  */
 
     void               (*conf)(ngxl_check_t *chk, const ngxl_conf_t *conf);
+    void               (*bin)(ngxl_check_t *chk, const ngxl_binary_t *b);
 };
 
 struct ngxl_check_s {
@@ -85,6 +87,11 @@ typedef struct {
 /* runs every rule in USE that reads configurations over CONF */
 void ngxl_check_conf(const ngxl_rule_use_t *use, size_t n,
     const ngxl_check_opts_t *opts, const ngxl_conf_t *conf,
+    ngxl_diags_t *diags);
+
+/* runs every rule in USE that reads binaries over B */
+void ngxl_check_bin(const ngxl_rule_use_t *use, size_t n,
+    const ngxl_check_opts_t *opts, const ngxl_binary_t *b,
     ngxl_diags_t *diags);
 
 #endif /* NGXL_CHECK_H */

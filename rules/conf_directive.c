@@ -41,9 +41,9 @@ ngxl_conf_directive_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
 
 const ngxl_rule_t  ngxl_rule_conf_directive = {
-    "conf-directive",
-    NGXL_SEV_ERROR,
-    "a directive not allowed where it stands, or with a wrong argument count",
-    NGXL_INPUT_CONF,
-    ngxl_conf_directive_check
+    .id = "conf-directive",
+    .severity = NGXL_SEV_ERROR,
+    .summary = "a directive not allowed where it stands, or with a wrong argument count",
+    .inputs = NGXL_INPUT_CONF,
+    .conf = ngxl_conf_directive_check,
 };

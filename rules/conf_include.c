@@ -24,9 +24,9 @@ ngxl_conf_include_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
 
 const ngxl_rule_t  ngxl_rule_conf_include = {
-    "conf-include",
-    NGXL_SEV_ERROR,
-    "an include that is missing, unreadable or cyclic",
-    NGXL_INPUT_CONF,
-    ngxl_conf_include_check
+    .id = "conf-include",
+    .severity = NGXL_SEV_ERROR,
+    .summary = "an include that is missing, unreadable or cyclic",
+    .inputs = NGXL_INPUT_CONF,
+    .conf = ngxl_conf_include_check,
 };

@@ -23,9 +23,9 @@ ngxl_conf_syntax_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
 
 const ngxl_rule_t  ngxl_rule_conf_syntax = {
-    "conf-syntax",
-    NGXL_SEV_ERROR,
-    "nginx would reject the configuration's syntax",
-    NGXL_INPUT_CONF,
-    ngxl_conf_syntax_check
+    .id = "conf-syntax",
+    .severity = NGXL_SEV_ERROR,
+    .summary = "nginx would reject the configuration's syntax",
+    .inputs = NGXL_INPUT_CONF,
+    .conf = ngxl_conf_syntax_check,
 };

@@ -86,9 +86,9 @@ ngxl_kbo_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
 
 const ngxl_rule_t  ngxl_rule_keepalive_balancer_order = {
-    "keepalive-balancer-order",
-    NGXL_SEV_WARNING,
-    "keepalive before the balancer directive: nginx drops the keepalive",
-    NGXL_INPUT_CONF,
-    ngxl_kbo_check
+    .id = "keepalive-balancer-order",
+    .severity = NGXL_SEV_WARNING,
+    .summary = "keepalive before the balancer directive: nginx drops the keepalive",
+    .inputs = NGXL_INPUT_CONF,
+    .conf = ngxl_kbo_check,
 };

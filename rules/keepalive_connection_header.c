@@ -259,9 +259,9 @@ ngxl_kch_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
 
 const ngxl_rule_t  ngxl_rule_keepalive_connection_header = {
-    "keepalive-connection-header",
-    NGXL_SEV_WARNING,
-    "proxying to a keepalive upstream with \"Connection: close\"",
-    NGXL_INPUT_CONF,
-    ngxl_kch_check
+    .id = "keepalive-connection-header",
+    .severity = NGXL_SEV_WARNING,
+    .summary = "proxying to a keepalive upstream with \"Connection: close\"",
+    .inputs = NGXL_INPUT_CONF,
+    .conf = ngxl_kch_check,
 };

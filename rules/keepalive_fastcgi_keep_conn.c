@@ -69,9 +69,9 @@ ngxl_kfk_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
 
 const ngxl_rule_t  ngxl_rule_keepalive_fastcgi_keep_conn = {
-    "keepalive-fastcgi-keep-conn",
-    NGXL_SEV_WARNING,
-    "fastcgi_pass to a keepalive upstream without fastcgi_keep_conn on",
-    NGXL_INPUT_CONF,
-    ngxl_kfk_check
+    .id = "keepalive-fastcgi-keep-conn",
+    .severity = NGXL_SEV_WARNING,
+    .summary = "fastcgi_pass to a keepalive upstream without fastcgi_keep_conn on",
+    .inputs = NGXL_INPUT_CONF,
+    .conf = ngxl_kfk_check,
 };

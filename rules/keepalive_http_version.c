@@ -68,9 +68,9 @@ ngxl_khv_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
 
 const ngxl_rule_t  ngxl_rule_keepalive_http_version = {
-    "keepalive-http-version",
-    NGXL_SEV_WARNING,
-    "proxying to a keepalive upstream over HTTP/1.0 (connections not reused)",
-    NGXL_INPUT_CONF,
-    ngxl_khv_check
+    .id = "keepalive-http-version",
+    .severity = NGXL_SEV_WARNING,
+    .summary = "proxying to a keepalive upstream over HTTP/1.0 (connections not reused)",
+    .inputs = NGXL_INPUT_CONF,
+    .conf = ngxl_khv_check,
 };

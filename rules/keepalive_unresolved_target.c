@@ -49,9 +49,9 @@ ngxl_kut_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
 
 const ngxl_rule_t  ngxl_rule_keepalive_unresolved_target = {
-    "keepalive-unresolved-target",
-    NGXL_SEV_NOTE,
-    "a pass target only known at run time: keepalive cannot be judged",
-    NGXL_INPUT_CONF,
-    ngxl_kut_check
+    .id = "keepalive-unresolved-target",
+    .severity = NGXL_SEV_NOTE,
+    .summary = "a pass target only known at run time: keepalive cannot be judged",
+    .inputs = NGXL_INPUT_CONF,
+    .conf = ngxl_kut_check,
 };

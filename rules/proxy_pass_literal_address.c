@@ -273,9 +273,9 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
 
 const ngxl_rule_t  ngxl_rule_proxy_pass_literal_address = {
-    "proxy-pass-literal-address",
-    NGXL_SEV_WARNING,
-    "proxy_pass to a literal address: an implicit upstream without keepalive",
-    NGXL_INPUT_CONF,
-    ngxl_ppl_check
+    .id = "proxy-pass-literal-address",
+    .severity = NGXL_SEV_WARNING,
+    .summary = "proxy_pass to a literal address: an implicit upstream without keepalive",
+    .inputs = NGXL_INPUT_CONF,
+    .conf = ngxl_ppl_check,
 };

@@ -17,6 +17,13 @@ extern const ngxl_rule_t  ngxl_rule_keepalive_fastcgi_keep_conn;
 extern const ngxl_rule_t  ngxl_rule_keepalive_balancer_order;
 extern const ngxl_rule_t  ngxl_rule_proxy_pass_literal_address;
 extern const ngxl_rule_t  ngxl_rule_keepalive_unresolved_target;
+extern const ngxl_rule_t  ngxl_rule_bin_unoptimized;
+extern const ngxl_rule_t  ngxl_rule_bin_mixed_optimization;
+extern const ngxl_rule_t  ngxl_rule_bin_debug_logging;
+extern const ngxl_rule_t  ngxl_rule_bin_sanitizer;
+extern const ngxl_rule_t  ngxl_rule_bin_instrumented;
+extern const ngxl_rule_t  ngxl_rule_bin_hardening;
+extern const ngxl_rule_t  ngxl_rule_bin_no_build_info;
 
 
 const ngxl_rule_t  *ngxl_rules[] = {
@@ -30,6 +37,13 @@ const ngxl_rule_t  *ngxl_rules[] = {
     &ngxl_rule_keepalive_balancer_order,
     &ngxl_rule_proxy_pass_literal_address,
     &ngxl_rule_keepalive_unresolved_target,
+    &ngxl_rule_bin_unoptimized,
+    &ngxl_rule_bin_mixed_optimization,
+    &ngxl_rule_bin_debug_logging,
+    &ngxl_rule_bin_sanitizer,
+    &ngxl_rule_bin_instrumented,
+    &ngxl_rule_bin_hardening,
+    &ngxl_rule_bin_no_build_info,
     NULL
 };
 

@@ -120,9 +120,9 @@ ngxl_uk_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
 
 const ngxl_rule_t  ngxl_rule_upstream_keepalive = {
-    "upstream-keepalive",
-    NGXL_SEV_WARNING,
-    "a proxied upstream keeps no idle connections (a connect per request)",
-    NGXL_INPUT_CONF,
-    ngxl_uk_check
+    .id = "upstream-keepalive",
+    .severity = NGXL_SEV_WARNING,
+    .summary = "a proxied upstream keeps no idle connections (a connect per request)",
+    .inputs = NGXL_INPUT_CONF,
+    .conf = ngxl_uk_check,
 };

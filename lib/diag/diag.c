@@ -238,6 +238,11 @@ ngxl_diag_cmp(const void *one, const void *two)
         return a->col < b->col ? -1 : 1;
     }
 
+    /* at one place (a binary's findings are all at line 0): errors first */
+    if (a->severity != b->severity) {
+        return a->severity > b->severity ? -1 : 1;
+    }
+
     rc = strcmp(a->rule, b->rule);
     if (rc) {
         return rc;

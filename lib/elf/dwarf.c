@@ -126,9 +126,12 @@ ngxl_dwarf_code_bytes(Dwarf_Debug dbg, Dwarf_Die die)
 }
 
 
-/* one DIE's tag and attributes, into the walk's tally */
+/*
+ * One DIE's tag and attributes, into the walk's tally.  Returns whether its
+ * children are worth a look: a type's members never are.
+ */
 
-static void
+static int
 ngxl_dwarf_die(Dwarf_Debug dbg, Dwarf_Die die, ngxl_dwarf_walk_t *w)
 {
     int               rc;
@@ -144,25 +147,43 @@ ngxl_dwarf_die(Dwarf_Debug dbg, Dwarf_Die die, ngxl_dwarf_walk_t *w)
 
     if (dwarf_tag(die, &tag, &err) != DW_DLV_OK) {
         ngxl_dwarf_free_err(dbg, &err);
-        return;
+        return 1;
     }
 
-    if (tag == DW_TAG_inlined_subroutine) {
+    switch (tag) {
+
+    case DW_TAG_inlined_subroutine:
         w->optimized = 1;
         w->sign = "an inlined subroutine";
-        return;
-    }
+        return 0;
 
-    if (tag == DW_TAG_call_site || tag == DW_TAG_GNU_call_site) {
+    case DW_TAG_call_site:
+    case DW_TAG_GNU_call_site:
         w->optimized = 1;
         w->sign = "a call site";
-        return;
+        return 0;
+
+    case DW_TAG_subprogram:
+    case DW_TAG_variable:
+    case DW_TAG_formal_parameter:
+        break;
+
+    case DW_TAG_structure_type:
+    case DW_TAG_union_type:
+    case DW_TAG_enumeration_type:
+    case DW_TAG_class_type:
+    case DW_TAG_subroutine_type:
+    case DW_TAG_array_type:
+        return 0;
+
+    default:
+        return 1;
     }
 
     rc = dwarf_attrlist(die, &attrs, &n, &err);
     if (rc != DW_DLV_OK) {
         ngxl_dwarf_free_err(dbg, &err);
-        return;
+        return 1;
     }
 
     for (i = 0; i < n; i++) {
@@ -177,11 +198,10 @@ ngxl_dwarf_die(Dwarf_Debug dbg, Dwarf_Die die, ngxl_dwarf_walk_t *w)
 
         switch (an) {
 
-        case DW_AT_call_all_calls:
-        case DW_AT_GNU_all_call_sites:
-            w->optimized = 1;
-            w->sign = "DW_AT_call_all_calls";
-            break;
+        /*
+         * DW_AT_call_all_calls is no sign: gcc 12 puts it on -O0's leaf
+         * functions too (call sites themselves are the sign)
+         */
 
         case DW_AT_call_all_tail_calls:
         case DW_AT_GNU_all_tail_call_sites:
@@ -232,6 +252,8 @@ ngxl_dwarf_die(Dwarf_Debug dbg, Dwarf_Die die, ngxl_dwarf_walk_t *w)
     }
 
     dwarf_dealloc(dbg, attrs, DW_DLA_LIST);
+
+    return 1;
 }
 
 
@@ -243,7 +265,7 @@ ngxl_dwarf_die(Dwarf_Debug dbg, Dwarf_Die die, ngxl_dwarf_walk_t *w)
 static int
 ngxl_dwarf_walk(Dwarf_Debug dbg, Dwarf_Die cu, ngxl_dwarf_walk_t *w)
 {
-    int          rc, depth;
+    int          rc, depth, down;
     Dwarf_Die    stack[NGXL_DWARF_MAX_DEPTH], die, next;
     Dwarf_Error  err;
 
@@ -257,16 +279,16 @@ ngxl_dwarf_walk(Dwarf_Debug dbg, Dwarf_Die cu, ngxl_dwarf_walk_t *w)
     }
 
     for ( ;; ) {
-        ngxl_dwarf_die(dbg, die, w);
+        down = ngxl_dwarf_die(dbg, die, w);
 
         if (w->optimized) {
             dwarf_dealloc_die(die);
             break;
         }
 
-        /* down */
+        /* down, but not into types */
 
-        if (depth < NGXL_DWARF_MAX_DEPTH
+        if (down && depth < NGXL_DWARF_MAX_DEPTH
             && dwarf_child(die, &next, &err) == DW_DLV_OK)
         {
             stack[depth++] = die;
@@ -323,11 +345,15 @@ ngxl_dwarf_judge(ngxl_binary_t *b, ngxl_cu_t *cu, ngxl_dwarf_walk_t *w)
 
     if (w->fbreg > 0 || w->tail_calls) {
         cu->opt = NGXL_OPT_UNOPTIMIZED;
-        cu->confidence = (w->fbreg >= 3 || w->tail_calls) && w->other_loc == 0
+        cu->confidence = w->fbreg >= 3 && w->other_loc == 0
                          ? NGXL_CONF_HIGH : NGXL_CONF_MEDIUM;
-        cu->why = ngxl_psprintf(&b->pool, "%zu variables at frame-base "
-                                "offsets, no location lists, call sites or "
-                                "inlining", w->fbreg);
+        cu->why = w->fbreg
+                  ? ngxl_psprintf(&b->pool, "%zu variables at frame-base "
+                                  "offsets, no location lists, call sites "
+                                  "or inlining", w->fbreg)
+                  : ngxl_psprintf(&b->pool, "DW_AT_call_all_tail_calls "
+                                  "(gcc's -O0 mark), no call sites or "
+                                  "inlining");
         return;
     }
 
@@ -338,6 +364,43 @@ ngxl_dwarf_judge(ngxl_binary_t *b, ngxl_cu_t *cu, ngxl_dwarf_walk_t *w)
                             w->code ? "code without variables or call "
                                       "sites: nothing to tell by"
                                     : "no code and no variables");
+}
+
+
+/* how many different -O levels a producer names */
+
+static int
+ngxl_dwarf_levels(const char *p)
+{
+    int          n;
+    char         seen[16];
+    const char  *q;
+    ngxl_opt_t   opt;
+
+    n = 0;
+
+    for (q = p; (q = strstr(q, " -O")) != NULL; q += 3) {
+        char   tok[16];
+        size_t len;
+
+        /* this one option alone: "-O2" of " -O2 -O0 ..." */
+        len = strcspn(q + 1, " \t");
+        if (len >= sizeof(tok)) {
+            continue;
+        }
+
+        memcpy(tok, q + 1, len);
+        tok[len] = '\0';
+        opt = ngxl_opt_from_flags(tok);
+
+        if (opt != NGXL_OPT_UNKNOWN && memchr(seen, (int) opt, (size_t) n)
+            == NULL && n < (int) sizeof(seen))
+        {
+            seen[n++] = (char) opt;
+        }
+    }
+
+    return n;
 }
 
 
@@ -380,6 +443,18 @@ ngxl_dwarf_producer(ngxl_cu_t *cu)
     cu->instrument = strstr(p, " -finstrument-functions") != NULL;
     cu->frame_pointer = strstr(p, " -fno-omit-frame-pointer") != NULL;
     cu->lto = strncmp(p, "GNU GIMPLE", 10) == 0;
+
+    if (cu->lto && ngxl_dwarf_levels(p) > 1) {
+        /*
+         * LTO: "-O2 -O0" is the compile-time level, then the link-time
+         * one; each function keeps the level it was compiled with, so the
+         * last -O does not tell: the code itself will
+         */
+        cu->recorded = 0;
+        cu->opt = NGXL_OPT_UNKNOWN;
+        cu->evidence = NGXL_EVIDENCE_NONE;
+        cu->confidence = NGXL_CONF_LOW;
+    }
 }
 
 
@@ -504,6 +579,12 @@ ngxl_dwarf_scan(ngxl_binary_t *b, Elf *elf, Elf *alt,
 
     err = NULL;
     altdbg = NULL;
+
+    /*
+     * every DIE, attribute and list is given back as soon as it is read:
+     * libdwarf's own record of them cost a third of the time
+     */
+    (void) dwarf_set_de_alloc_flag(0);
 
     rc = dwarf_elf_init_b(elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
                           &dbg, &err);

@@ -97,9 +97,10 @@ for id in $("$NGXLINT" rules | awk '{print $1}'); do
     fi
     case "$id" in
     conf-*) dir=fixtures/conf ;;
+    bin-*)  dir=fixtures/bin ;;
     *)      dir=fixtures/rules/$id ;;
     esac
-    if ls "$dir"/*.conf >/dev/null 2>&1 || ls "$dir"/*/*.conf >/dev/null 2>&1; then
+    if [ -n "$(find "$dir" \( -name '*.conf' -o -name '*.c' \) 2>/dev/null | head -n 1)" ]; then
         ok "$id: has fixtures in $dir"
     else
         not_ok "$id: no fixtures in $dir"
