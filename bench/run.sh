@@ -4,7 +4,7 @@
 # and is skipped (exit 77).
 NGXLINT="${1:-build/ngxlint}"
 
-for b in bench/conf.sh bench/keepalive-qps.sh; do
+for b in bench/conf.sh bench/keepalive-qps.sh bench/bin.sh; do
     [ -f "$b" ] || continue
     echo "=== $b"
     sh "$b" "$NGXLINT"
