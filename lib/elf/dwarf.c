@@ -343,17 +343,18 @@ ngxl_dwarf_judge(ngxl_binary_t *b, ngxl_cu_t *cu, ngxl_dwarf_walk_t *w)
         return;
     }
 
-    if (w->fbreg > 0 || w->tail_calls) {
+    /*
+     * DW_AT_call_all_tail_calls is no sign either: at -g1 gcc emits no call
+     * sites, and puts it on optimised code as well
+     */
+
+    if (w->fbreg > 0) {
         cu->opt = NGXL_OPT_UNOPTIMIZED;
         cu->confidence = w->fbreg >= 3 && w->other_loc == 0
                          ? NGXL_CONF_HIGH : NGXL_CONF_MEDIUM;
-        cu->why = w->fbreg
-                  ? ngxl_psprintf(&b->pool, "%zu variables at frame-base "
-                                  "offsets, no location lists, call sites "
-                                  "or inlining", w->fbreg)
-                  : ngxl_psprintf(&b->pool, "DW_AT_call_all_tail_calls "
-                                  "(gcc's -O0 mark), no call sites or "
-                                  "inlining");
+        cu->why = ngxl_psprintf(&b->pool, "%zu variables at frame-base "
+                                "offsets, no location lists, call sites or "
+                                "inlining", w->fbreg);
         return;
     }
 
