@@ -29,9 +29,13 @@ CFLAGS      ?=
 CFLAGS      += -std=c11 $(OPT) -Wall -Wextra -Werror $(HARDEN) \
                -D_DEFAULT_SOURCE -DNGXL_VERSION='"$(VERSION)"' $(DEP_CFLAGS)
 LDFLAGS     += $(LDOPT)
-LDLIBS      += $(DEP_LIBS)
+LDLIBS      += $(DEP_LIBS) -ltree-sitter
 
 LIB_SRCS    := $(wildcard lib/*.c lib/*/*.c)
+
+# the tree-sitter Lua grammar, fetched by tools/deps.sh (never vendored)
+TS_LUA      := build/deps/tree-sitter-lua/src
+TS_OBJS     := $(BUILD)/obj/deps/ts-lua/parser.o $(BUILD)/obj/deps/ts-lua/scanner.o
 RULE_SRCS   := $(wildcard rules/*.c)
 RULE_DOCS   := $(sort $(wildcard rules/*.md))
 CMD_SRCS    := $(wildcard cmd/*.c)
@@ -55,7 +59,15 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/libngxlint.a: $(LIB_OBJS)
+$(TS_LUA)/parser.c $(TS_LUA)/scanner.c:
+	sh tools/deps.sh grammar
+
+# generated code: built with our flags, less the warnings it was not written for
+$(BUILD)/obj/deps/ts-lua/%.o: $(TS_LUA)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Wall -Wextra -Werror,$(CFLAGS)) -w -I$(TS_LUA) -c -o $@ $<
+
+$(BUILD)/libngxlint.a: $(LIB_OBJS) $(TS_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 

@@ -155,16 +155,6 @@ ngxl_cli_included(ngxl_vec_t *confs, const char *path)
 
 
 
-static int
-ngxl_cli_not_yet(const char *what, const char *path)
-{
-    fprintf(stderr, "ngxlint: %s: %s checks are not in this build yet\n",
-            path, what);
-    return NGXL_EXIT_ERROR;
-}
-
-
-
 int
 ngxl_cli_check(ngxl_cli_t *cli, int detect)
 {
@@ -186,6 +176,8 @@ ngxl_cli_check(ngxl_cli_t *cli, int detect)
     if (ngxl_cli_rules(cli, &use, &nuse) != NGXL_OK) {
         return NGXL_EXIT_ERROR;
     }
+
+    cli->with_lua = detect == NGXL_MODE_DETECT;
 
     /* the nginx version matters to configurations only */
     if (detect != NGXL_MODE_BIN && ngxl_cli_version(cli) != NGXL_OK) {
@@ -275,7 +267,9 @@ ngxl_cli_check(ngxl_cli_t *cli, int detect)
 
             for (k = 0; k < other.n; k++) {
                 if (ngxl_cli_has_suffix(other.elts[k], ".lua")) {
-                    status = ngxl_cli_not_yet("Lua", other.elts[k]);
+                    /* read with the configurations' Lua: see below */
+                    free(other.elts[k]);
+                    continue;
 
                 } else if (ngxl_cli_bin_one(cli, other.elts[k], use, nuse,
                                             &ds)
@@ -323,7 +317,7 @@ ngxl_cli_check(ngxl_cli_t *cli, int detect)
         }
 
         if (ngxl_cli_has_suffix(path, ".lua")) {
-            status = ngxl_cli_not_yet("Lua", path);
+            ngxl_vec_push(&cli->lua_paths, (void *) path);
             continue;
         }
 
@@ -341,6 +335,24 @@ ngxl_cli_check(ngxl_cli_t *cli, int detect)
         }
     }
 
+    if (cli->lua_paths.n) {
+        /* .lua files given alone: their Lua, with no configuration */
+        ngxl_lua_project_t  *lp;
+        ngxl_check_opts_t    ko;
+
+        lp = malloc(sizeof(ngxl_lua_project_t));
+        if (lp == NULL) {
+            ngxl_oom();
+        }
+
+        ngxl_cli_check_opts(cli, &ko);
+        ngxl_lua_project(lp, NULL, (char *const *) cli->lua_paths.elts,
+                         cli->lua_paths.n, cli->prefix);
+        ngxl_lua_sources(lp, &ds);
+        ngxl_check_lua(use, nuse, &ko, NULL, lp, &ds);
+        ngxl_vec_push(&cli->projects, lp);
+    }
+
     if (cli->list_cus) {
         ngxl_cli_list_cus(cli);
         rc = NGXL_EXIT_OK;
@@ -354,6 +366,14 @@ ngxl_cli_check(ngxl_cli_t *cli, int detect)
     }
 
     ngxl_diags_free(&ds);
+
+    for (i = 0; i < cli->projects.n; i++) {
+        ngxl_lua_project_free(cli->projects.elts[i]);
+        free(cli->projects.elts[i]);
+    }
+
+    ngxl_vec_free(&cli->projects);
+    ngxl_vec_free(&cli->lua_paths);
 
     for (i = 0; i < confs.n; i++) {
         ngxl_conf_free(confs.elts[i]);

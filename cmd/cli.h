@@ -44,6 +44,11 @@ typedef struct {
     unsigned            fix:1;
     unsigned            write:1;
     unsigned            list_cus:1;
+    unsigned            list_accesses:1;
+    unsigned            with_lua:1;       /* detect: Lua rules on configs */
+    unsigned            emit_index:1;
+    unsigned            hot_threshold;
+    int                 dialect;
     unsigned            conf_checked:1;   /* the nginx version mattered */
     unsigned            debuginfod:1;
     int                 indent;
@@ -58,6 +63,8 @@ typedef struct {
     const char         *from_dump;
     ngxl_vec_t          debug_dirs;       /* char *: --debug-dir */
     ngxl_vec_t          binaries;         /* json_t *: --list-cus */
+    ngxl_vec_t          projects;         /* ngxl_lua_project_t *        */
+    ngxl_vec_t          lua_paths;        /* detect: .lua files and dirs */
     ngxl_buf_t          cu_table;         /* --list-cus, as text */
     ngxl_vec_t          enable;           /* char * rule ids */
     ngxl_vec_t          disable;
@@ -89,6 +96,9 @@ int ngxl_cli_parse_cmd(ngxl_cli_t *cli);
 /* bin.c */
 int ngxl_cli_bin_one(ngxl_cli_t *cli, const char *path,
     const ngxl_rule_use_t *use, size_t nuse, ngxl_diags_t *ds);
+
+/* lua.c */
+int ngxl_cli_lua(ngxl_cli_t *cli);
 
 /* check.c */
 int ngxl_cli_check(ngxl_cli_t *cli, int mode);

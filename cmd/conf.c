@@ -89,6 +89,10 @@ ngxl_cli_check_opts(ngxl_cli_t *cli, ngxl_check_opts_t *ko)
     ko->strict = cli->strict;
     ko->version = cli->version;
     ko->keepalive = cli->keepalive;
+    ko->hot_threshold = cli->hot_threshold;
+    ko->dialect = cli->dialect;
+    ko->conf_rules = 1;
+    ko->lua_prefix = cli->prefix;
 }
 
 
@@ -178,6 +182,22 @@ ngxl_cli_conf_one(ngxl_cli_t *cli, const char *path,
 
     ngxl_check_conf(use, nuse, &ko, conf, ds);
     cli->conf_checked = 1;
+
+    if (cli->with_lua) {
+        ngxl_lua_project_t  *lp;
+
+        lp = malloc(sizeof(ngxl_lua_project_t));
+        if (lp == NULL) {
+            ngxl_oom();
+        }
+
+        ngxl_lua_project(lp, conf, NULL, 0, cli->prefix);
+        ngxl_lua_sources(lp, ds);
+        ngxl_check_lua(use, nuse, &ko, conf, lp, ds);
+
+        /* the Lua files' text is quoted when the findings are printed */
+        ngxl_vec_push(&cli->projects, lp);
+    }
 
     /* the diagnostics quote the files: keep them until printed */
     ngxl_vec_push(confs, conf);

@@ -67,6 +67,14 @@ ngxl_cli_usage(FILE *out)
 "  --keepalive N       the keepalive count fixes add (default 32)\n"
 "  --version, --help\n"
 "\n"
+"Lua (lua):\n"
+"  --list-accesses     print every ngx.var access found (json: accesses)\n"
+"  --emit-index        print the directives that index the hot variables\n"
+"  --dialect D         var_index (ngxlint's module) or kong\n"
+"                      (lua_kong_load_var_index; the default when used)\n"
+"  --hot-threshold N   a variable scoring N or more is a warning (2)\n"
+"  --fix, --write      insert the directives into the main http {}\n"
+"\n"
 "binaries (bin):\n"
 "  --list-cus          print each compilation unit's verdict (or, for\n"
 "                      stripped code, the address ranges) instead\n"
@@ -106,7 +114,8 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
         OPT_VERSION, OPT_CONTEXT, OPT_FROM_DUMP, OPT_STRICT, OPT_SINGLE,
         OPT_COMMENTS, OPT_COMBINE, OPT_IGNORE, OPT_INDENT, OPT_FIX,
         OPT_WRITE, OPT_BACKUP, OPT_KEEPALIVE, OPT_NGINX_VERSION, OPT_NGINX,
-        OPT_LIST_CUS, OPT_DEBUG_DIR, OPT_DEBUGINFOD
+        OPT_LIST_CUS, OPT_DEBUG_DIR, OPT_DEBUGINFOD, OPT_LIST_ACCESSES,
+        OPT_EMIT_INDEX, OPT_DIALECT, OPT_HOT_THRESHOLD
     };
 
     static const struct option  longopts[] = {
@@ -134,6 +143,10 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
         { "list-cus", no_argument, NULL, OPT_LIST_CUS },
         { "debug-dir", required_argument, NULL, OPT_DEBUG_DIR },
         { "debuginfod", no_argument, NULL, OPT_DEBUGINFOD },
+        { "list-accesses", no_argument, NULL, OPT_LIST_ACCESSES },
+        { "emit-index", no_argument, NULL, OPT_EMIT_INDEX },
+        { "dialect", required_argument, NULL, OPT_DIALECT },
+        { "hot-threshold", required_argument, NULL, OPT_HOT_THRESHOLD },
         { "version", no_argument, NULL, OPT_VERSION },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
@@ -144,6 +157,7 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
     cli->color = -1;
     cli->indent = -1;
     cli->keepalive = 32;
+    cli->hot_threshold = 2;
 
     while ((c = getopt_long(argc, argv, "qp:h", longopts, NULL)) != -1) {
 
@@ -282,6 +296,35 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
 
         case OPT_DEBUGINFOD:
             cli->debuginfod = 1;
+            break;
+
+        case OPT_LIST_ACCESSES:
+            cli->list_accesses = 1;
+            break;
+
+        case OPT_EMIT_INDEX:
+            cli->emit_index = 1;
+            break;
+
+        case OPT_DIALECT:
+            if (strcmp(optarg, "var_index") == 0) {
+                cli->dialect = NGXL_DIALECT_VAR_INDEX;
+            } else if (strcmp(optarg, "kong") == 0) {
+                cli->dialect = NGXL_DIALECT_KONG;
+            } else {
+                fprintf(stderr, "ngxlint: unknown --dialect \"%s\" "
+                        "(var_index, kong)\n", optarg);
+                return NGXL_ERROR;
+            }
+            break;
+
+        case OPT_HOT_THRESHOLD:
+            cli->hot_threshold = (unsigned) strtoul(optarg, NULL, 10);
+            if (cli->hot_threshold == 0) {
+                fprintf(stderr, "ngxlint: --hot-threshold takes a number "
+                        "from 1\n");
+                return NGXL_ERROR;
+            }
             break;
 
         case OPT_VERSION:
@@ -494,6 +537,9 @@ main(int argc, char **argv)
 
     } else if (strcmp(cli.cmd, "bin") == 0) {
         rc = ngxl_cli_check(&cli, NGXL_MODE_BIN);
+
+    } else if (strcmp(cli.cmd, "lua") == 0) {
+        rc = ngxl_cli_lua(&cli);
 
     } else if (strcmp(cli.cmd, "parse") == 0) {
         rc = ngxl_cli_parse_cmd(&cli);

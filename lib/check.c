@@ -164,3 +164,35 @@ ngxl_check_bin(const ngxl_rule_use_t *use, size_t n,
 
     ngxl_pool_free(&pool);
 }
+
+
+void
+ngxl_check_lua(const ngxl_rule_use_t *use, size_t n,
+    const ngxl_check_opts_t *opts, const ngxl_conf_t *conf,
+    const ngxl_lua_project_t *p, ngxl_diags_t *diags)
+{
+    size_t        i;
+    ngxl_check_t  chk;
+    ngxl_pool_t   pool;
+
+    ngxl_pool_init(&pool);
+
+    for (i = 0; i < n; i++) {
+        if (use[i].rule->lua == NULL) {
+            continue;
+        }
+
+        memset(&chk, 0, sizeof(ngxl_check_t));
+        chk.diags = diags;
+        chk.rule = use[i].rule;
+        chk.severity = use[i].severity;
+        chk.opts = opts;
+        chk.conf = conf;
+        chk.pool = &pool;
+        chk.lua = p;
+
+        use[i].rule->lua(&chk, p);
+    }
+
+    ngxl_pool_free(&pool);
+}

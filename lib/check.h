@@ -15,6 +15,7 @@
 #include "fix/edit.h"
 #include "model/model.h"
 #include "elf/elf.h"
+#include "lua/project.h"
 
 
 #define NGXL_INPUT_CONF  0x01
@@ -28,7 +29,18 @@ typedef struct {
     unsigned             strict:1;      /* report unknown directives     */
     ngxl_version_t       version;       /* the nginx the config is for   */
     unsigned             keepalive;     /* N for the keepalive fixes     */
+    unsigned             hot_threshold; /* a score this high is a warning */
+    int                  dialect;       /* NGXL_DIALECT_*                */
+    unsigned             conf_rules:1;  /* run the configuration's rules */
+    unsigned             lua_rules:1;   /* ... and the Lua rules         */
+    char *const         *lua_paths;     /* .lua files and directories    */
+    size_t               nlua_paths;
+    const char          *lua_prefix;    /* nginx's prefix (-p), or NULL  */
 } ngxl_check_opts_t;
+
+#define NGXL_DIALECT_AUTO      0
+#define NGXL_DIALECT_VAR_INDEX 1        /* var_index $a $b;              */
+#define NGXL_DIALECT_KONG      2        /* lua_kong_load_var_index $a;   */
 
 
 typedef struct ngxl_rule_s   ngxl_rule_t;
@@ -42,6 +54,7 @@ struct ngxl_rule_s {
 
     void               (*conf)(ngxl_check_t *chk, const ngxl_conf_t *conf);
     void               (*bin)(ngxl_check_t *chk, const ngxl_binary_t *b);
+    void               (*lua)(ngxl_check_t *chk, const ngxl_lua_project_t *p);
 };
 
 struct ngxl_check_s {
@@ -53,6 +66,7 @@ struct ngxl_check_s {
     ngxl_model_t             *model;    /* see ngxl_check_model()        */
     int                      *built;
     ngxl_pool_t              *pool;     /* for the rule's scratch work   */
+    const ngxl_lua_project_t *lua;      /* for Lua rules                 */
 };
 
 
@@ -93,5 +107,10 @@ void ngxl_check_conf(const ngxl_rule_use_t *use, size_t n,
 void ngxl_check_bin(const ngxl_rule_use_t *use, size_t n,
     const ngxl_check_opts_t *opts, const ngxl_binary_t *b,
     ngxl_diags_t *diags);
+
+/* runs every rule in USE that reads Lua over P (CONF: its configuration) */
+void ngxl_check_lua(const ngxl_rule_use_t *use, size_t n,
+    const ngxl_check_opts_t *opts, const ngxl_conf_t *conf,
+    const ngxl_lua_project_t *p, ngxl_diags_t *diags);
 
 #endif /* NGXL_CHECK_H */

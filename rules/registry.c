@@ -24,6 +24,10 @@ extern const ngxl_rule_t  ngxl_rule_bin_sanitizer;
 extern const ngxl_rule_t  ngxl_rule_bin_instrumented;
 extern const ngxl_rule_t  ngxl_rule_bin_hardening;
 extern const ngxl_rule_t  ngxl_rule_bin_no_build_info;
+extern const ngxl_rule_t  ngxl_rule_lua_syntax;
+extern const ngxl_rule_t  ngxl_rule_lua_unindexed_var;
+extern const ngxl_rule_t  ngxl_rule_lua_dynamic_var;
+extern const ngxl_rule_t  ngxl_rule_lua_cosocket_no_keepalive;
 
 
 const ngxl_rule_t  *ngxl_rules[] = {
@@ -44,6 +48,10 @@ const ngxl_rule_t  *ngxl_rules[] = {
     &ngxl_rule_bin_instrumented,
     &ngxl_rule_bin_hardening,
     &ngxl_rule_bin_no_build_info,
+    &ngxl_rule_lua_syntax,
+    &ngxl_rule_lua_unindexed_var,
+    &ngxl_rule_lua_dynamic_var,
+    &ngxl_rule_lua_cosocket_no_keepalive,
     NULL
 };
 

@@ -14,13 +14,18 @@ GRAMMAR_TGZ="tree-sitter-grammars-tree-sitter-lua-0.2.0.tgz"
 GRAMMAR_SHA512="sha512-VPk971J3hBUNr7CpZJvgTU5UmEkW8iMQ0Sk6br4O3xL00XFEO4PCjSSGeYYakRgPAJiIR8J594UcBK+7ilBvqw=="
 DEPS_DIR="${NGXL_DEPS_DIR:-build/deps}"
 
+# "deps.sh grammar": only the grammar (what a plain `make` needs)
+only_grammar=0
+[ "${1:-}" = grammar ] && only_grammar=1
+
 missing=""
+[ "$only_grammar" = 1 ] && PKGS=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
         missing="$missing $p"
     fi
 done
-if ! command -v npm >/dev/null 2>&1; then
+if [ "$only_grammar" = 0 ] && ! command -v npm >/dev/null 2>&1; then
     missing="$missing npm"
 fi
 

@@ -297,7 +297,21 @@ ngxl_fix_run(ngxl_fix_t *fx, const char *path, const ngxl_conf_opts_t *co,
         }
 
         ngxl_diags_init(&ds);
-        ngxl_check_conf(use, nuse, ko, &conf, &ds);
+
+        if (ko->conf_rules) {
+            ngxl_check_conf(use, nuse, ko, &conf, &ds);
+        }
+
+        if (ko->lua_rules) {
+            ngxl_lua_project_t  lp;
+
+            ngxl_lua_project(&lp, &conf, ko->lua_paths, ko->nlua_paths,
+                             ko->lua_prefix);
+            ngxl_check_lua(use, nuse, ko, &conf, &lp, &ds);
+
+            /* the edits point into the diagnostics' own copies */
+            ngxl_lua_project_free(&lp);
+        }
 
         /* the edits this round can take, applied file by file */
 

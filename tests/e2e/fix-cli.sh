@@ -98,6 +98,7 @@ for id in $("$NGXLINT" rules | awk '{print $1}'); do
     case "$id" in
     conf-*) dir=fixtures/conf ;;
     bin-*)  dir=fixtures/bin ;;
+    lua-*)  dir=fixtures/lua ;;
     *)      dir=fixtures/rules/$id ;;
     esac
     if [ -n "$(find "$dir" \( -name '*.conf' -o -name '*.c' \) 2>/dev/null | head -n 1)" ]; then

@@ -117,6 +117,7 @@ run_fix(ngxl_fix_t *fx)
     ko.version.minor = 22;
     ko.version.patch = 1;
     ko.keepalive = 32;
+    ko.conf_rules = 1;
 
     snprintf(path, sizeof(path), "%s/nginx.conf", tmpdir);
     rc = ngxl_fix_run(fx, path, &co, use, n, &ko);
