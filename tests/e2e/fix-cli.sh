@@ -101,7 +101,7 @@ for id in $("$NGXLINT" rules | awk '{print $1}'); do
     lua-*)  dir=fixtures/lua ;;
     *)      dir=fixtures/rules/$id ;;
     esac
-    if [ -n "$(find "$dir" \( -name '*.conf' -o -name '*.c' \) 2>/dev/null | head -n 1)" ]; then
+    if [ -n "$(find "$dir" \( -name '*.conf' -o -name '*.c' -o -name '*.lua' \) 2>/dev/null | head -n 1)" ]; then
         ok "$id: has fixtures in $dir"
     else
         not_ok "$id: no fixtures in $dir"
