@@ -139,8 +139,11 @@ ngxl_cli_lua_emit(ngxl_cli_t *cli, const ngxl_lua_project_t *p)
 
     ngxl_buf_init(&out);
     ngxl_buf_adds(&out, ngxl_lua_index_text(&pool, &hot, kong, ""));
-    ngxl_buf_addc(&out, '\n');
-    ngxl_cli_write(&out);
+
+    if (out.len) {
+        ngxl_buf_addc(&out, '\n');
+        ngxl_cli_write(&out);
+    }
 
     ngxl_buf_free(&out);
     ngxl_pool_free(&pool);

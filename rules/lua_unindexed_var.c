@@ -77,6 +77,14 @@ ngxl_luv_check(ngxl_check_t *chk, const ngxl_lua_project_t *p)
                            ngxl_lua_phase_name(ngxl_lua_access_phases(p, a)));
         }
 
+        if (!h->known) {
+            /* an index of an unknown name stops nginx from starting */
+            ngxl_diag_hint(chk->diags, f, "no module nginx loads defines "
+                           "$%s: define it (set $%s \"\";) in http {} and "
+                           "it is indexed", h->name, h->name);
+            continue;
+        }
+
         if (fixable) {
             ngxl_check_fix(chk, f, &e);
         }

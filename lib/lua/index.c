@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "index.h"
+#include "variables.h"
 #include "../fix/edit.h"
 
 
@@ -73,6 +74,7 @@ ngxl_lua_hot_vars(const ngxl_lua_project_t *p, ngxl_vec_t *out)
             }
 
             h->name = a->name;
+            h->known = ngxl_nginx_variable_known(h->name, strlen(h->name));
             ngxl_hmap_put(&by_name, h->name, strlen(h->name), h);
             ngxl_vec_push(out, h);
         }
@@ -131,7 +133,7 @@ char *
 ngxl_lua_index_text(ngxl_pool_t *pool, const ngxl_vec_t *hot, int kong,
     const char *indent)
 {
-    size_t           i;
+    size_t           i, n;
     char            *s;
     ngxl_buf_t       b;
     ngxl_lua_hot_t  *h;
@@ -142,19 +144,30 @@ ngxl_lua_index_text(ngxl_pool_t *pool, const ngxl_vec_t *hot, int kong,
         ngxl_buf_adds(&b, "var_index");
     }
 
-    for (i = 0; i < hot->n; i++) {
+    for (i = 0, n = 0; i < hot->n; i++) {
         h = hot->elts[i];
+
+        if (!h->known) {
+            continue;
+        }
 
         if (kong) {
             ngxl_buf_printf(&b, "%s%slua_kong_load_var_index $%s;",
-                            i ? "\n" : "", i ? indent : "", h->name);
+                            n ? "\n" : "", n ? indent : "", h->name);
+            n++;
         } else {
             ngxl_buf_printf(&b, " $%s", h->name);
+            n++;
         }
     }
 
     if (!kong) {
         ngxl_buf_addc(&b, ';');
+    }
+
+    if (n == 0 && !kong) {
+        /* none to index: not even an empty directive */
+        b.len = 0;
     }
 
     s = ngxl_pstrndup(pool, b.data ? b.data : "", b.len);
@@ -188,12 +201,24 @@ ngxl_lua_index_edit(const ngxl_lua_project_t *p, ngxl_pool_t *pool,
         }
     }
 
+    for (i = 0; i < hot->n; i++) {
+        if (((ngxl_lua_hot_t *) hot->elts[i])->known) {
+            break;
+        }
+    }
+
+    if (i == hot->n) {
+        return NGXL_ERROR;          /* nothing nginx could index */
+    }
+
     if (last && !kong) {
         ngxl_buf_init(&b);
 
         for (i = 0; i < hot->n; i++) {
-            ngxl_buf_printf(&b, " $%s",
-                            ((ngxl_lua_hot_t *) hot->elts[i])->name);
+            if (((ngxl_lua_hot_t *) hot->elts[i])->known) {
+                ngxl_buf_printf(&b, " $%s",
+                                ((ngxl_lua_hot_t *) hot->elts[i])->name);
+            }
         }
 
         memset(e, 0, sizeof(ngxl_edit_t));

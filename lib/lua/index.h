@@ -17,6 +17,7 @@ typedef struct {
     unsigned            reads;
     unsigned            writes;
     ngxl_lua_access_t  *hottest;
+    unsigned            known:1;    /* nginx defines it: it can be indexed */
     ngxl_vec_t          places;     /* ngxl_lua_access_t *, in order      */
 } ngxl_lua_hot_t;
 
@@ -31,7 +32,11 @@ void ngxl_lua_hot_free(ngxl_vec_t *hot);
 /* whether the Kong dialect is the one to emit */
 int ngxl_lua_kong_dialect(const ngxl_lua_project_t *p, int dialect);
 
-/* the directives for HOT: "var_index $a $b;" or "lua_kong_load_var_index $a;" lines */
+/*
+ * the directives for the variables of HOT that nginx knows (an index of an
+ * unknown name stops nginx from starting): "var_index $a $b;" or
+ * "lua_kong_load_var_index $a;" lines
+ */
 char *ngxl_lua_index_text(ngxl_pool_t *pool, const ngxl_vec_t *hot, int kong,
     const char *indent);
 
