@@ -111,8 +111,23 @@ install: all
 	install -m 755 $(BUILD)/ngxlint $(DESTDIR)$(PREFIX)/bin/ngxlint
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 doc/ngxlint.1 $(DESTDIR)$(PREFIX)/share/man/man1/ngxlint.1
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 tools/ngxlint.bash \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ngxlint
 	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/ngxlint/README.md
 	install -m 644 $(RULE_DOCS) $(DESTDIR)$(PREFIX)/share/doc/ngxlint/rules/
+	if [ -d module ]; then \
+	    install -d $(DESTDIR)$(PREFIX)/share/ngxlint/module/lua/resty; \
+	    for f in module/config module/*.c module/README.md; do \
+	        [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/ngxlint/module/; \
+	    done; \
+	    [ -f module/lua/resty/var_index.lua ] && install -m 644 \
+	        module/lua/resty/var_index.lua \
+	        $(DESTDIR)$(PREFIX)/share/ngxlint/module/lua/resty/; \
+	    [ -f $(BUILD)/ngx_http_var_index_module.so ] && install -m 644 \
+	        $(BUILD)/ngx_http_var_index_module.so \
+	        $(DESTDIR)$(PREFIX)/share/ngxlint/module/; \
+	fi; true
 
 clean:
 	rm -rf build

@@ -66,6 +66,12 @@ typedef struct {
     ngxl_vec_t          projects;         /* ngxl_lua_project_t *        */
     ngxl_vec_t          lua_paths;        /* detect: .lua files and dirs */
     ngxl_buf_t          cu_table;         /* --list-cus, as text */
+    ngxl_vec_t          skip;             /* char *: path globs          */
+    ngxl_vec_t          severities;       /* char *: rule, severity, ... */
+    ngxl_vec_t          owned;            /* char *: ours to free        */
+    const char         *baseline;         /* --baseline FILE             */
+    unsigned            update_baseline:1;
+    unsigned            configured:1;     /* defaults set before config */
     ngxl_vec_t          enable;           /* char * rule ids */
     ngxl_vec_t          disable;
     ngxl_vec_t          ignore;
@@ -73,11 +79,15 @@ typedef struct {
 } ngxl_cli_t;
 
 
+/* config.c: .ngxlint.conf, before the command line */
+int ngxl_cli_config(ngxl_cli_t *cli, int argc, char **argv);
+
 /* main.c */
 int ngxl_cli_version(ngxl_cli_t *cli);
 int ngxl_cli_rules(ngxl_cli_t *cli, ngxl_rule_use_t **use, size_t *nuse);
 
 /* output.c */
+int ngxl_cli_skipped(ngxl_cli_t *cli, const char *path);
 void ngxl_cli_write(ngxl_buf_t *out);
 int ngxl_cli_report(ngxl_cli_t *cli, ngxl_diags_t *ds, int failed);
 void ngxl_cli_list_cus(ngxl_cli_t *cli);

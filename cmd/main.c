@@ -56,6 +56,10 @@ ngxl_cli_usage(FILE *out)
 "                      events, http, server, location, upstream, stream)\n"
 "  --from-dump FILE    read the output of `nginx -T` (FILE or - for stdin)\n"
 "  --strict            report directives no known module declares\n"
+"  --baseline FILE     report only findings not in FILE (rule, file and\n"
+"                      line content; with --update-baseline: save them)\n"
+"  --no-config         ignore .ngxlint.conf (searched from the current\n"
+"                      directory upwards)\n"
 "  --nginx-version V   the nginx version the configuration is for\n"
 "  --nginx BIN         ... or the version of this nginx binary (default:\n"
 "                      nginx on PATH, else 1.22)\n"
@@ -115,7 +119,8 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
         OPT_COMMENTS, OPT_COMBINE, OPT_IGNORE, OPT_INDENT, OPT_FIX,
         OPT_WRITE, OPT_BACKUP, OPT_KEEPALIVE, OPT_NGINX_VERSION, OPT_NGINX,
         OPT_LIST_CUS, OPT_DEBUG_DIR, OPT_DEBUGINFOD, OPT_LIST_ACCESSES,
-        OPT_EMIT_INDEX, OPT_DIALECT, OPT_HOT_THRESHOLD
+        OPT_EMIT_INDEX, OPT_DIALECT, OPT_HOT_THRESHOLD, OPT_BASELINE,
+        OPT_UPDATE_BASELINE, OPT_NO_CONFIG
     };
 
     static const struct option  longopts[] = {
@@ -147,17 +152,24 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
         { "emit-index", no_argument, NULL, OPT_EMIT_INDEX },
         { "dialect", required_argument, NULL, OPT_DIALECT },
         { "hot-threshold", required_argument, NULL, OPT_HOT_THRESHOLD },
+        { "baseline", required_argument, NULL, OPT_BASELINE },
+        { "update-baseline", no_argument, NULL, OPT_UPDATE_BASELINE },
+        { "no-config", no_argument, NULL, OPT_NO_CONFIG },
         { "version", no_argument, NULL, OPT_VERSION },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
 
-    cli->format = NGXL_FMT_TEXT;
-    cli->fail_on = NGXL_SEV_WARNING;
+    /* the defaults; .ngxlint.conf (read before) may have set some */
+    if (!cli->configured) {
+        cli->format = NGXL_FMT_TEXT;
+        cli->fail_on = NGXL_SEV_WARNING;
+        cli->keepalive = 32;
+        cli->hot_threshold = 2;
+    }
+
     cli->color = -1;
     cli->indent = -1;
-    cli->keepalive = 32;
-    cli->hot_threshold = 2;
 
     while ((c = getopt_long(argc, argv, "qp:h", longopts, NULL)) != -1) {
 
@@ -298,6 +310,17 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
             cli->debuginfod = 1;
             break;
 
+        case OPT_BASELINE:
+            cli->baseline = optarg;
+            break;
+
+        case OPT_UPDATE_BASELINE:
+            cli->update_baseline = 1;
+            break;
+
+        case OPT_NO_CONFIG:
+            break;              /* seen before the command line was read */
+
         case OPT_LIST_ACCESSES:
             cli->list_accesses = 1;
             break;
@@ -361,6 +384,12 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
         cli->color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL
                      && !(getenv("TERM") && strcmp(getenv("TERM"), "dumb")
                           == 0);
+    }
+
+    if (cli->update_baseline && cli->baseline == NULL) {
+        fprintf(stderr, "ngxlint: --update-baseline goes with --baseline "
+                "FILE\n");
+        return NGXL_ERROR;
     }
 
     if (cli->backup && !cli->write) {
@@ -427,9 +456,17 @@ ngxl_cli_rules(ngxl_cli_t *cli, ngxl_rule_use_t **use, size_t *nuse)
     ngxl_rule_use_t    *u;
     const char         *id;
 
-    for (k = 0; k < cli->enable.n + cli->disable.n; k++) {
+    for (k = 0; k < cli->enable.n + cli->disable.n + cli->severities.n; k++) {
         id = k < cli->enable.n ? cli->enable.elts[k]
-                               : cli->disable.elts[k - cli->enable.n];
+             : k < cli->enable.n + cli->disable.n
+             ? cli->disable.elts[k - cli->enable.n]
+             : cli->severities.elts[k - cli->enable.n - cli->disable.n];
+
+        if (k >= cli->enable.n + cli->disable.n
+            && (k - cli->enable.n - cli->disable.n) % 2)
+        {
+            continue;           /* a severity, not a rule id */
+        }
 
         if (ngxl_rule_find(id) == NULL) {
             fprintf(stderr, "ngxlint: unknown rule \"%s\" (see "
@@ -465,6 +502,15 @@ ngxl_cli_rules(ngxl_cli_t *cli, ngxl_rule_use_t **use, size_t *nuse)
         if (on) {
             u[*nuse].rule = ngxl_rules[i];
             u[*nuse].severity = ngxl_rules[i]->severity;
+
+            /* .ngxlint.conf's "severity RULE LEVEL" */
+            for (k = 0; k + 1 < cli->severities.n; k += 2) {
+                if (strcmp(cli->severities.elts[k], ngxl_rules[i]->id) == 0) {
+                    (void) ngxl_severity_parse(cli->severities.elts[k + 1],
+                                               &u[*nuse].severity);
+                }
+            }
+
             (*nuse)++;
         }
     }
@@ -522,11 +568,21 @@ int
 main(int argc, char **argv)
 {
     int         rc;
+    size_t      i;
     ngxl_cli_t  cli;
 
     memset(&cli, 0, sizeof(ngxl_cli_t));
 
-    if (ngxl_cli_parse(&cli, argc, argv) != NGXL_OK) {
+    cli.format = NGXL_FMT_TEXT;
+    cli.fail_on = NGXL_SEV_WARNING;
+    cli.keepalive = 32;
+    cli.hot_threshold = 2;
+    cli.configured = 1;
+
+    if (ngxl_cli_config(&cli, argc, argv) != NGXL_OK) {
+        rc = NGXL_EXIT_ERROR;
+
+    } else if (ngxl_cli_parse(&cli, argc, argv) != NGXL_OK) {
         rc = NGXL_EXIT_ERROR;
 
     } else if (cli.cmd == NULL) {
@@ -563,6 +619,14 @@ main(int argc, char **argv)
     ngxl_vec_free(&cli.disable);
     ngxl_vec_free(&cli.ignore);
     ngxl_vec_free(&cli.paths);
+    ngxl_vec_free(&cli.skip);
+    ngxl_vec_free(&cli.severities);
+
+    for (i = 0; i < cli.owned.n; i++) {
+        free(cli.owned.elts[i]);
+    }
+
+    ngxl_vec_free(&cli.owned);
 
     return rc;
 }

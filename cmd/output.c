@@ -2,6 +2,8 @@
  * ngxlint: writing the report in the format asked for.
  */
 
+#include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +22,103 @@ ngxl_cli_write(ngxl_buf_t *out)
     fflush(stdout);
 }
 
+
+
+int
+ngxl_cli_skipped(ngxl_cli_t *cli, const char *path)
+{
+    size_t  i;
+
+    for (i = 0; path && i < cli->skip.n; i++) {
+        if (fnmatch(cli->skip.elts[i], path, 0) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static void
+ngxl_cli_skip_findings(ngxl_cli_t *cli, ngxl_diags_t *ds)
+{
+    size_t           i, k;
+    ngxl_finding_t  *f;
+
+    if (cli->skip.n == 0) {
+        return;
+    }
+
+    for (i = 0, k = 0; i < ds->findings.n; i++) {
+        f = ds->findings.elts[i];
+
+        if (ngxl_cli_skipped(cli, f->file)) {
+            ngxl_vec_push(&ds->suppressed, f);
+        } else {
+            ds->findings.elts[k++] = f;
+        }
+    }
+
+    ds->findings.n = k;
+}
+
+
+/* --baseline FILE: leave out what it has; --update-baseline: write it */
+
+static int
+ngxl_cli_baseline(ngxl_cli_t *cli, ngxl_diags_t *ds)
+{
+    char          err[256];
+    json_t       *b;
+    ngxl_buf_t    out;
+    json_error_t  je;
+    FILE         *f;
+
+    if (cli->update_baseline) {
+        b = ngxl_diags_baseline(ds);
+
+        ngxl_buf_init(&out);
+        ngxl_json_dump(b, &out);
+        json_decref(b);
+
+        f = fopen(cli->baseline, "w");
+
+        if (f == NULL || fwrite(out.data, 1, out.len, f) != out.len
+            || fclose(f) != 0)
+        {
+            fprintf(stderr, "ngxlint: %s: %s\n", cli->baseline,
+                    strerror(errno));
+            ngxl_buf_free(&out);
+            return NGXL_ERROR;
+        }
+
+        ngxl_buf_free(&out);
+
+        fprintf(stderr, "ngxlint: %s: %zu finding%s saved as the "
+                "baseline\n", cli->baseline, ds->findings.n,
+                ds->findings.n == 1 ? "" : "s");
+
+        return NGXL_OK;
+    }
+
+    b = json_load_file(cli->baseline, 0, &je);
+
+    if (b == NULL) {
+        fprintf(stderr, "ngxlint: %s:%d: %s\n", cli->baseline, je.line,
+                je.text);
+        return NGXL_ERROR;
+    }
+
+    if (ngxl_diags_apply_baseline(ds, b, err, sizeof(err)) != NGXL_OK) {
+        fprintf(stderr, "ngxlint: %s: %s\n", cli->baseline, err);
+        json_decref(b);
+        return NGXL_ERROR;
+    }
+
+    json_decref(b);
+
+    return NGXL_OK;
+}
 
 
 int
@@ -42,6 +141,21 @@ ngxl_cli_report(ngxl_cli_t *cli, ngxl_diags_t *ds, int failed)
         eo.nginx_source = cli->version.source;
     }
     eo.version = NGXL_VERSION;
+
+    /* what is left out: skipped paths, suppressions, the baseline */
+
+    ngxl_cli_skip_findings(cli, ds);
+    ngxl_diags_suppress(ds, "ngxlint-suppression");
+
+    if (cli->baseline) {
+        if (ngxl_cli_baseline(cli, ds) != NGXL_OK) {
+            return NGXL_EXIT_ERROR;
+        }
+
+        if (cli->update_baseline) {
+            return NGXL_EXIT_OK;
+        }
+    }
 
     ngxl_diags_sort(ds);
     ngxl_buf_init(&out);

@@ -25,6 +25,7 @@ extern const ngxl_rule_t  ngxl_rule_bin_instrumented;
 extern const ngxl_rule_t  ngxl_rule_bin_hardening;
 extern const ngxl_rule_t  ngxl_rule_bin_no_build_info;
 extern const ngxl_rule_t  ngxl_rule_lua_syntax;
+extern const ngxl_rule_t  ngxl_rule_ngxlint_suppression;
 extern const ngxl_rule_t  ngxl_rule_lua_unindexed_var;
 extern const ngxl_rule_t  ngxl_rule_lua_dynamic_var;
 extern const ngxl_rule_t  ngxl_rule_lua_cosocket_no_keepalive;
@@ -52,6 +53,7 @@ const ngxl_rule_t  *ngxl_rules[] = {
     &ngxl_rule_lua_unindexed_var,
     &ngxl_rule_lua_dynamic_var,
     &ngxl_rule_lua_cosocket_no_keepalive,
+    &ngxl_rule_ngxlint_suppression,
     NULL
 };
 

@@ -44,14 +44,14 @@ ngxl_diags_init(ngxl_diags_t *ds)
 }
 
 
-void
-ngxl_diags_free(ngxl_diags_t *ds)
+static void
+ngxl_diags_free_list(ngxl_vec_t *list)
 {
     size_t           i;
     ngxl_finding_t  *f;
 
-    for (i = 0; i < ds->findings.n; i++) {
-        f = ds->findings.elts[i];
+    for (i = 0; i < list->n; i++) {
+        f = list->elts[i];
 
         free(f->notes);
         free(f->edits);
@@ -61,7 +61,15 @@ ngxl_diags_free(ngxl_diags_t *ds)
         }
     }
 
-    ngxl_vec_free(&ds->findings);
+    ngxl_vec_free(list);
+}
+
+
+void
+ngxl_diags_free(ngxl_diags_t *ds)
+{
+    ngxl_diags_free_list(&ds->findings);
+    ngxl_diags_free_list(&ds->suppressed);
     ngxl_vec_free(&ds->sources);
     ngxl_pool_free(&ds->pool);
 }

@@ -85,6 +85,7 @@ typedef struct {
     ngxl_pool_t      pool;
     ngxl_vec_t       findings;      /* ngxl_finding_t *                    */
     ngxl_vec_t       sources;       /* ngxl_source_t *                     */
+    ngxl_vec_t       suppressed;    /* ngxl_finding_t *: left out          */
 } ngxl_diags_t;
 
 void ngxl_diags_init(ngxl_diags_t *ds);
@@ -109,6 +110,20 @@ void ngxl_diag_source(ngxl_diags_t *ds, const char *path, const char *data,
 void ngxl_diags_sort(ngxl_diags_t *ds);
 
 void ngxl_diags_count(const ngxl_diags_t *ds, size_t count[3]);
+
+/*
+ * Leaves out the findings an inline "ngxlint: disable=RULE reason" comment
+ * suppresses (on their line or the comment line above); a suppression
+ * without a reason becomes a note of rule NOTE_RULE (NULL: none).
+ */
+void ngxl_diags_suppress(ngxl_diags_t *ds, const char *note_rule);
+
+/* the findings as a baseline: {"ngxlint_baseline":1,"findings":[...]} */
+json_t *ngxl_diags_baseline(const ngxl_diags_t *ds);
+
+/* leaves out the findings BASELINE has (rule, file, line fingerprint) */
+int ngxl_diags_apply_baseline(ngxl_diags_t *ds, json_t *baseline, char *err,
+    size_t errlen);
 
 
 /* emitters */
