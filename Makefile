@@ -22,14 +22,17 @@ HARDEN      := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 LDOPT       := -pie -Wl,-z,relro,-z,now
 endif
 
-DEP_CFLAGS  := $(shell $(PKG_CONFIG) --cflags jansson libelf 2>/dev/null)
+LLVM_CONFIG ?= llvm-config-14
+DEP_CFLAGS  := $(shell $(PKG_CONFIG) --cflags jansson libelf 2>/dev/null) \
+               -I$(shell $(LLVM_CONFIG) --includedir 2>/dev/null)
 DEP_LIBS    := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson) -ldwarf -lelf -lz
 
 CFLAGS      ?=
 CFLAGS      += -std=c11 $(OPT) -Wall -Wextra -Werror $(HARDEN) \
                -D_DEFAULT_SOURCE -DNGXL_VERSION='"$(VERSION)"' $(DEP_CFLAGS)
 LDFLAGS     += $(LDOPT)
-LDLIBS      += $(DEP_LIBS) -ltree-sitter
+LDLIBS      += $(DEP_LIBS) -ltree-sitter \
+               -L$(shell $(LLVM_CONFIG) --libdir 2>/dev/null) -lclang -lpthread
 
 LIB_SRCS    := $(wildcard lib/*.c lib/*/*.c)
 

@@ -136,10 +136,17 @@ ngxl_check_conf(const ngxl_rule_use_t *use, size_t n,
 }
 
 
-void
-ngxl_check_bin(const ngxl_rule_use_t *use, size_t n,
-    const ngxl_check_opts_t *opts, const ngxl_binary_t *b,
-    ngxl_diags_t *diags)
+/* the rules of USE that have HOOK, each with a check context */
+
+typedef void (*ngxl_check_each_pt)(const ngxl_rule_t *rule, ngxl_check_t *chk,
+    const void *input);
+
+
+static void
+ngxl_check_each(const ngxl_rule_use_t *use, size_t n,
+    const ngxl_check_opts_t *opts, const ngxl_conf_t *conf,
+    const ngxl_lua_project_t *lua, ngxl_diags_t *diags,
+    ngxl_check_each_pt call, const void *input)
 {
     size_t        i;
     ngxl_check_t  chk;
@@ -148,21 +155,48 @@ ngxl_check_bin(const ngxl_rule_use_t *use, size_t n,
     ngxl_pool_init(&pool);
 
     for (i = 0; i < n; i++) {
-        if (use[i].rule->bin == NULL) {
-            continue;
-        }
-
         memset(&chk, 0, sizeof(ngxl_check_t));
         chk.diags = diags;
         chk.rule = use[i].rule;
         chk.severity = use[i].severity;
         chk.opts = opts;
+        chk.conf = conf;
         chk.pool = &pool;
+        chk.lua = lua;
 
-        use[i].rule->bin(&chk, b);
+        call(use[i].rule, &chk, input);
     }
 
     ngxl_pool_free(&pool);
+}
+
+
+static void
+ngxl_check_bin_one(const ngxl_rule_t *rule, ngxl_check_t *chk,
+    const void *input)
+{
+    if (rule->bin) {
+        rule->bin(chk, input);
+    }
+}
+
+
+static void
+ngxl_check_lua_one(const ngxl_rule_t *rule, ngxl_check_t *chk,
+    const void *input)
+{
+    if (rule->lua) {
+        rule->lua(chk, input);
+    }
+}
+
+
+void
+ngxl_check_bin(const ngxl_rule_use_t *use, size_t n,
+    const ngxl_check_opts_t *opts, const ngxl_binary_t *b,
+    ngxl_diags_t *diags)
+{
+    ngxl_check_each(use, n, opts, NULL, NULL, diags, ngxl_check_bin_one, b);
 }
 
 
@@ -171,28 +205,5 @@ ngxl_check_lua(const ngxl_rule_use_t *use, size_t n,
     const ngxl_check_opts_t *opts, const ngxl_conf_t *conf,
     const ngxl_lua_project_t *p, ngxl_diags_t *diags)
 {
-    size_t        i;
-    ngxl_check_t  chk;
-    ngxl_pool_t   pool;
-
-    ngxl_pool_init(&pool);
-
-    for (i = 0; i < n; i++) {
-        if (use[i].rule->lua == NULL) {
-            continue;
-        }
-
-        memset(&chk, 0, sizeof(ngxl_check_t));
-        chk.diags = diags;
-        chk.rule = use[i].rule;
-        chk.severity = use[i].severity;
-        chk.opts = opts;
-        chk.conf = conf;
-        chk.pool = &pool;
-        chk.lua = p;
-
-        use[i].rule->lua(&chk, p);
-    }
-
-    ngxl_pool_free(&pool);
+    ngxl_check_each(use, n, opts, conf, p, diags, ngxl_check_lua_one, p);
 }

@@ -51,12 +51,8 @@ ngxl_kfk_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
                            v->col, "turned off here");
         }
 
-        if (v && ngxl_place_own(p->location, v)) {
-            ngxl_edit_token(v->inst->file, &v->args[1], "on", &e);
-
-        } else if (ngxl_place_in_location(chk->pool, p, NULL,
-                                          "fastcgi_keep_conn on;", &e)
-                   != NGXL_OK)
+        if (ngxl_place_scalar(chk->pool, p, v, "fastcgi_keep_conn", "on", &e)
+            != NGXL_OK)
         {
             continue;
         }

@@ -48,14 +48,9 @@ ngxl_khv_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
                            v->col, "HTTP/1.0 is set here");
         }
 
-        /* an explicit 1.0 in the location itself is changed in place */
-
-        if (v && ngxl_place_own(p->location, v)) {
-            ngxl_edit_token(v->inst->file, &v->args[1], "1.1", &e);
-
-        } else if (ngxl_place_in_location(chk->pool, p, NULL,
-                                          "proxy_http_version 1.1;", &e)
-                   != NGXL_OK)
+        if (ngxl_place_scalar(chk->pool, p, v, "proxy_http_version", "1.1",
+                              &e)
+            != NGXL_OK)
         {
             continue;
         }

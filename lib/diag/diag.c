@@ -218,6 +218,62 @@ ngxl_diag_source(ngxl_diags_t *ds, const char *path, const char *data,
 }
 
 
+const ngxl_source_t *
+ngxl_diag_find_source(const ngxl_diags_t *ds, const char *path)
+{
+    size_t          i;
+    ngxl_source_t  *s;
+
+    for (i = 0; path && i < ds->sources.n; i++) {
+        s = ds->sources.elts[i];
+
+        if (strcmp(s->path, path) == 0) {
+            return s;
+        }
+    }
+
+    return NULL;
+}
+
+
+int
+ngxl_source_line(const ngxl_source_t *src, uint32_t line, const char **start,
+    size_t *len)
+{
+    uint32_t     n;
+    const char  *p, *last, *eol;
+
+    if (line == 0) {
+        return NGXL_ERROR;
+    }
+
+    p = src->data;
+    last = src->data + src->len;
+
+    for (n = 1; n < line; n++) {
+        p = memchr(p, '\n', (size_t) (last - p));
+        if (p == NULL) {
+            return NGXL_ERROR;
+        }
+        p++;
+    }
+
+    eol = memchr(p, '\n', (size_t) (last - p));
+    if (eol == NULL) {
+        eol = last;
+    }
+
+    if (eol > p && eol[-1] == '\r') {
+        eol--;
+    }
+
+    *start = p;
+    *len = (size_t) (eol - p);
+
+    return NGXL_OK;
+}
+
+
 static int
 ngxl_diag_cmp(const void *one, const void *two)
 {

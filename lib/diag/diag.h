@@ -106,6 +106,14 @@ void ngxl_diag_hint(ngxl_diags_t *ds, ngxl_finding_t *f, const char *fmt, ...)
 void ngxl_diag_source(ngxl_diags_t *ds, const char *path, const char *data,
     size_t len);
 
+/* the source registered for PATH, or NULL */
+const ngxl_source_t *ngxl_diag_find_source(const ngxl_diags_t *ds,
+    const char *path);
+
+/* the bytes of line LINE (1-based) of SRC, without its line feed (or CR) */
+int ngxl_source_line(const ngxl_source_t *src, uint32_t line,
+    const char **start, size_t *len);
+
 /* sorts findings by file, line, column, rule (stable) */
 void ngxl_diags_sort(ngxl_diags_t *ds);
 

@@ -23,56 +23,6 @@
 #define NGXL_SUPPRESS_MARK  "ngxlint: disable="
 
 
-static const ngxl_source_t *
-ngxl_filter_source(const ngxl_diags_t *ds, const char *path)
-{
-    size_t          i;
-    ngxl_source_t  *s;
-
-    for (i = 0; path && i < ds->sources.n; i++) {
-        s = ds->sources.elts[i];
-
-        if (strcmp(s->path, path) == 0) {
-            return s;
-        }
-    }
-
-    return NULL;
-}
-
-
-/* the bytes of line LINE (1-based) of SRC */
-
-static int
-ngxl_filter_line(const ngxl_source_t *src, uint32_t line, const char **start,
-    size_t *len)
-{
-    uint32_t     n;
-    const char  *p, *last, *eol;
-
-    if (line == 0) {
-        return NGXL_ERROR;
-    }
-
-    p = src->data;
-    last = src->data + src->len;
-
-    for (n = 1; n < line; n++) {
-        p = memchr(p, '\n', (size_t) (last - p));
-        if (p == NULL) {
-            return NGXL_ERROR;
-        }
-        p++;
-    }
-
-    eol = memchr(p, '\n', (size_t) (last - p));
-    *start = p;
-    *len = (size_t) ((eol ? eol : last) - p);
-
-    return NGXL_OK;
-}
-
-
 /*
  * A suppression on a line: RULE named in its list?  *REASON tells whether
  * words follow the list.  NGXL_ERROR: no suppression of RULE there.
@@ -170,13 +120,13 @@ ngxl_diags_suppress(ngxl_diags_t *ds, const char *note_rule)
 
     for (i = 0; i < ds->findings.n; i++) {
         f = ds->findings.elts[i];
-        src = ngxl_filter_source(ds, f->file);
+        src = ngxl_diag_find_source(ds, f->file);
         found = 0;
 
         for (line = f->line; src && line && line + 1 >= f->line && !found;
              line--)
         {
-            if (ngxl_filter_line(src, line, &p, &len) != NGXL_OK) {
+            if (ngxl_source_line(src, line, &p, &len) != NGXL_OK) {
                 break;
             }
 
@@ -232,9 +182,9 @@ ngxl_filter_fingerprint(const ngxl_diags_t *ds, const ngxl_finding_t *f,
 
     h = 14695981039346656037ull;
 
-    src = ngxl_filter_source(ds, f->file);
+    src = ngxl_diag_find_source(ds, f->file);
 
-    if (src && ngxl_filter_line(src, f->line, &p, &len) == NGXL_OK) {
+    if (src && ngxl_source_line(src, f->line, &p, &len) == NGXL_OK) {
         while (len && (*p == ' ' || *p == '\t')) {
             p++;
             len--;

@@ -251,28 +251,6 @@ ngxl_sarif_artifact(const char *path)
 }
 
 
-static const ngxl_source_t *
-ngxl_sarif_source(const ngxl_diags_t *ds, const char *path)
-{
-    size_t          i;
-    ngxl_source_t  *s;
-
-    if (path == NULL) {
-        return NULL;
-    }
-
-    for (i = 0; i < ds->sources.n; i++) {
-        s = ds->sources.elts[i];
-
-        if (strcmp(s->path, path) == 0) {
-            return s;
-        }
-    }
-
-    return NULL;
-}
-
-
 /* code points in [p, p + n) */
 
 static uint32_t
@@ -395,7 +373,7 @@ ngxl_sarif_location(const ngxl_diags_t *ds, const char *file, uint32_t line,
 
     if (line) {
         json_object_set_new(phys, "region",
-                            ngxl_sarif_region(ngxl_sarif_source(ds, file),
+                            ngxl_sarif_region(ngxl_diag_find_source(ds, file),
                                               line, col, end_line, end_col));
     }
 
@@ -518,7 +496,7 @@ ngxl_sarif_fix(const ngxl_diags_t *ds, const ngxl_finding_t *f)
             continue;
         }
 
-        src = ngxl_sarif_source(ds, file);
+        src = ngxl_diag_find_source(ds, file);
         repls = json_array();
 
         for (k = i; k < f->nedits; k++) {

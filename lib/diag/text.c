@@ -20,64 +20,6 @@
 #define NGXL_C_RESET    "\033[0m"
 
 
-static const ngxl_source_t *
-ngxl_text_source(const ngxl_diags_t *ds, const char *path)
-{
-    size_t          i;
-    ngxl_source_t  *s;
-
-    if (path == NULL) {
-        return NULL;
-    }
-
-    for (i = 0; i < ds->sources.n; i++) {
-        s = ds->sources.elts[i];
-
-        if (strcmp(s->path, path) == 0) {
-            return s;
-        }
-    }
-
-    return NULL;
-}
-
-
-/* the bytes of line LINE (1-based), without its line feed */
-
-static int
-ngxl_text_line(const ngxl_source_t *src, uint32_t line, const char **start,
-    size_t *len)
-{
-    uint32_t     n;
-    const char  *p, *last, *eol;
-
-    p = src->data;
-    last = src->data + src->len;
-
-    for (n = 1; n < line; n++) {
-        p = memchr(p, '\n', (size_t) (last - p));
-        if (p == NULL) {
-            return NGXL_ERROR;
-        }
-        p++;
-    }
-
-    eol = memchr(p, '\n', (size_t) (last - p));
-    if (eol == NULL) {
-        eol = last;
-    }
-
-    if (eol > p && eol[-1] == '\r') {
-        eol--;
-    }
-
-    *start = p;
-    *len = (size_t) (eol - p);
-
-    return NGXL_OK;
-}
-
-
 static void
 ngxl_text_color(ngxl_buf_t *out, const ngxl_emit_opts_t *opts,
     const char *color)
@@ -114,10 +56,10 @@ ngxl_text_quote(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
     const char           *p;
     const ngxl_source_t  *src;
 
-    src = ngxl_text_source(ds, f->file);
+    src = ngxl_diag_find_source(ds, f->file);
 
     if (src == NULL || f->line == 0
-        || ngxl_text_line(src, f->line, &p, &len) != NGXL_OK)
+        || ngxl_source_line(src, f->line, &p, &len) != NGXL_OK)
     {
         return;
     }

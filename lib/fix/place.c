@@ -87,3 +87,21 @@ ngxl_place_in_location(ngxl_pool_t *pool, const ngxl_pass_t *p,
 
     return NGXL_OK;
 }
+
+
+int
+ngxl_place_scalar(ngxl_pool_t *pool, const ngxl_pass_t *p,
+    const ngxl_dir_t *current, const char *name, const char *value,
+    ngxl_edit_t *e)
+{
+    if (current && current->nargs == 2 && ngxl_place_own(p->location, current))
+    {
+        ngxl_edit_token(current->inst->file, &current->args[1],
+                        ngxl_pstrndup(pool, value, strlen(value)), e);
+        return NGXL_OK;
+    }
+
+    return ngxl_place_in_location(pool, p, NULL,
+                                  ngxl_psprintf(pool, "%s %s;", name, value),
+                                  e);
+}

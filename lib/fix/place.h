@@ -32,6 +32,16 @@ int ngxl_place_in_location(ngxl_pool_t *pool, const ngxl_pass_t *p,
 char *ngxl_place_carry(ngxl_pool_t *pool, const ngxl_pass_t *p,
     const ngxl_vec_t *dirs, const char *skip, const char *last);
 
+/*
+ * A scalar directive NAME VALUE for the location of pass P, where CURRENT
+ * (may be NULL) is the effective one: changed in place when it stands in
+ * the location itself, else a new line in the location (one inherited from
+ * an outer level is left alone: other locations may rely on it).
+ */
+int ngxl_place_scalar(ngxl_pool_t *pool, const ngxl_pass_t *p,
+    const ngxl_dir_t *current, const char *name, const char *value,
+    ngxl_edit_t *e);
+
 /* whether directive D stands in block B's own file (not in an include) */
 int ngxl_place_own(const ngxl_mblock_t *b, const ngxl_dir_t *d);
 
