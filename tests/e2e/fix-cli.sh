@@ -99,9 +99,10 @@ for id in $("$NGXLINT" rules | awk '{print $1}'); do
     conf-*) dir=fixtures/conf ;;
     bin-*)  dir=fixtures/bin ;;
     lua-*)  dir=fixtures/lua ;;
+    ngxlint-suppression) dir=tests/e2e/adopt.sh ;;
     *)      dir=fixtures/rules/$id ;;
     esac
-    if [ -n "$(find "$dir" \( -name '*.conf' -o -name '*.c' -o -name '*.lua' \) 2>/dev/null | head -n 1)" ]; then
+    if [ -n "$(find "$dir" \( -name '*.conf' -o -name '*.c' -o -name '*.lua' -o -name '*.sh' \) 2>/dev/null | head -n 1)" ]; then
         ok "$id: has fixtures in $dir"
     else
         not_ok "$id: no fixtures in $dir"
