@@ -4,7 +4,8 @@
 # and is skipped (exit 77).
 NGXLINT="${1:-build/ngxlint}"
 
-for b in bench/conf.sh bench/keepalive-qps.sh bench/bin.sh; do
+for b in bench/conf.sh bench/keepalive-qps.sh bench/bin.sh bench/lua.sh \
+         bench/var-index.sh; do
     [ -f "$b" ] || continue
     echo "=== $b"
     sh "$b" "$NGXLINT"

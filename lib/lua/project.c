@@ -183,7 +183,10 @@ ngxl_lua_chunk(ngxl_lua_project_t *p, const char *path, int create)
 {
     ngxl_lua_chunk_t  *c;
 
-    c = ngxl_hmap_get(&p->by_path, path, strlen(path));
+    char  rp[4096], *key;
+
+    key = realpath(path, rp) ? ngxl_pstrndup(&p->pool, rp, strlen(rp)) : (char *) path;
+    c = ngxl_hmap_get(&p->by_path, key, strlen(key));
 
     if (c || !create) {
         return c;
@@ -193,7 +196,8 @@ ngxl_lua_chunk(ngxl_lua_project_t *p, const char *path, int create)
     c->path = ngxl_pstrndup(&p->pool, path, strlen(path));
 
     ngxl_vec_push(&p->chunks, c);
-    ngxl_hmap_put(&p->by_path, c->path, strlen(c->path), c);
+    key = key == path ? c->path : key;
+    ngxl_hmap_put(&p->by_path, key, strlen(key), c);
 
     return c;
 }
@@ -324,6 +328,11 @@ ngxl_lua_conf_dir(ngxl_lua_project_t *p, const ngxl_dir_t *d)
     phase = ngxl_lua_directive_phase(name, len);
 
     if (phase) {
+        if (phase == NGXL_PHASE_SET && d->nargs >= 2) {
+            ngxl_lua_indexed_value(p, d->args[1].value, d->args[1].vlen,
+                                   "set_by_lua");
+        }
+
         if (d->body == NGXL_BODY_LUA && d->closed) {
             c = ngxl_palloc(&p->pool, sizeof(ngxl_lua_chunk_t));
             c->path = d->inst->file->path;
@@ -340,7 +349,11 @@ ngxl_lua_conf_dir(ngxl_lua_project_t *p, const ngxl_dir_t *d)
             return;
         }
 
-        t = &d->args[d->nargs - 1];
+        i = phase == NGXL_PHASE_SET ? 2 : 1;
+        if (d->nargs <= i) {
+            return;
+        }
+        t = &d->args[i];
 
         if (len > 5 && memcmp(name + len - 5, "_file", 5) == 0) {
             if (memchr(t->value, '$', t->vlen) == NULL) {
@@ -553,6 +566,17 @@ ngxl_lua_walk_dir(ngxl_lua_project_t *p, const char *dir, const char *base,
                 c->module = m;
                 ngxl_hmap_put(&p->by_module, m, strlen(m), c);
             }
+
+            /* "?/init.lua": "base/gateway/init.lua" is "gateway" too */
+            k = strlen(m);
+
+            if (k > 5 && strcmp(m + k - 5, ".init") == 0) {
+                m = ngxl_pstrndup(&p->pool, m, k - 5);
+
+                if (ngxl_hmap_get(&p->by_module, m, k - 5) == NULL) {
+                    ngxl_hmap_put(&p->by_module, m, k - 5, c);
+                }
+            }
         }
     }
 
@@ -597,6 +621,104 @@ ngxl_lua_modules(ngxl_lua_project_t *p)
 }
 
 
+/*
+ * a module required from a directory outside the project (lua_package_path
+ * "/opt/app/lua/?.lua" for /etc/nginx/nginx.conf): found the way Lua finds
+ * it, by putting its name in each pattern; system libraries (/usr/...)
+ * are not the project's code and are not read
+ */
+
+static ngxl_lua_chunk_t *
+ngxl_lua_find_module(ngxl_lua_project_t *p, const char *module)
+{
+    size_t             i, n;
+    char              *pat, *q, *name, *path;
+    struct stat        st;
+    ngxl_lua_chunk_t  *c;
+
+    n = strlen(module);
+    name = ngxl_pstrndup(&p->pool, module, n);
+
+    for (i = 0; i < n; i++) {
+        if (name[i] == '.') {
+            name[i] = '/';
+        }
+    }
+
+    for (i = 0; i < p->search.n; i++) {
+        pat = p->search.elts[i];
+        q = strchr(pat, '?');
+
+        if (q == NULL || pat[0] != '/' || strncmp(pat, "/usr/", 5) == 0
+            || ngxl_lua_inside(p, pat))
+        {
+            continue;
+        }
+
+        path = ngxl_psprintf(&p->pool, "%.*s%s%s", (int) (q - pat), pat,
+                             name, q + 1);
+
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            continue;
+        }
+
+        c = ngxl_lua_chunk(p, path, 1);
+
+        if (c->module == NULL) {
+            c->module = ngxl_pstrndup(&p->pool, module, n);
+        }
+
+        ngxl_hmap_put(&p->by_module, c->module, strlen(c->module), c);
+
+        return c;
+    }
+
+    return NULL;
+}
+
+
+/* read and scan each file not yet scanned, once */
+
+static void
+ngxl_lua_scan_chunks(ngxl_lua_project_t *p)
+{
+    size_t             i;
+    ngxl_buf_t        *buf;
+    ngxl_lua_chunk_t  *c;
+    ngxl_lua_src_t     src;
+
+    for (i = 0; i < p->chunks.n; i++) {
+        c = p->chunks.elts[i];
+
+        if (c->scanned) {
+            continue;
+        }
+
+        c->scanned = 1;
+
+        buf = ngxl_palloc(&p->pool, sizeof(ngxl_buf_t));
+
+        if (ngxl_read_file(c->path, NGXL_LUA_MAX_FILE, buf) != NGXL_OK) {
+            ngxl_vec_push(&p->problems, ngxl_psprintf(&p->pool, "%s: %s",
+                          c->path, strerror(errno)));
+            continue;
+        }
+
+        ngxl_vec_push(&p->files, buf);
+        c->data = buf->data ? buf->data : "";
+        c->len = buf->len;
+
+        memset(&src, 0, sizeof(ngxl_lua_src_t));
+        src.path = c->path;
+        src.data = buf->data ? buf->data : "";
+        src.len = buf->len;
+        src.code_len = (uint32_t) buf->len;
+
+        (void) ngxl_lua_scan(&p->scan, &src, i);
+    }
+}
+
+
 /* phases flow from code to the modules it requires, and on */
 
 static void
@@ -626,8 +748,7 @@ ngxl_lua_flow(ngxl_lua_project_t *p)
             /* a module's top level runs at load time; its functions, and
                any code of a directive, in their phases */
             c = p->chunks.elts[r->chunk];
-            from = c->phases | (r->in_function || c->from_conf
-                                ? c->inherited : 0);
+            from = c->phases | c->inherited;
 
             if ((m->inherited | from) != m->inherited) {
                 m->inherited |= from;
@@ -642,11 +763,9 @@ int
 ngxl_lua_project(ngxl_lua_project_t *p, const ngxl_conf_t *conf,
     char *const *paths, size_t npaths, const char *prefix)
 {
-    size_t             i, n;
-    struct stat        st;
-    ngxl_buf_t        *buf;
-    ngxl_lua_chunk_t  *c;
-    ngxl_lua_src_t     src;
+    size_t               i, n;
+    struct stat          st;
+    ngxl_lua_require_t  *r;
 
     memset(p, 0, sizeof(ngxl_lua_project_t));
     ngxl_pool_init(&p->pool);
@@ -681,36 +800,19 @@ ngxl_lua_project(ngxl_lua_project_t *p, const ngxl_conf_t *conf,
         }
     }
 
-    /* read and scan every file once */
+    /* scan; then find what is required from outside, and scan that */
 
-    for (i = 0; i < p->chunks.n; i++) {
-        c = p->chunks.elts[i];
+    ngxl_lua_scan_chunks(p);
 
-        if (c->scanned) {
-            continue;
+    for (i = 0; i < p->scan.requires.n; i++) {
+        r = p->scan.requires.elts[i];
+
+        if (ngxl_hmap_get(&p->by_module, r->module, strlen(r->module)) == NULL
+            && ngxl_lua_find_module(p, r->module) != NULL)
+        {
+            /* its requires are appended, and this loop reaches them */
+            ngxl_lua_scan_chunks(p);
         }
-
-        c->scanned = 1;
-
-        buf = ngxl_palloc(&p->pool, sizeof(ngxl_buf_t));
-
-        if (ngxl_read_file(c->path, NGXL_LUA_MAX_FILE, buf) != NGXL_OK) {
-            ngxl_vec_push(&p->problems, ngxl_psprintf(&p->pool, "%s: %s",
-                          c->path, strerror(errno)));
-            continue;
-        }
-
-        ngxl_vec_push(&p->files, buf);
-        c->data = buf->data ? buf->data : "";
-        c->len = buf->len;
-
-        memset(&src, 0, sizeof(ngxl_lua_src_t));
-        src.path = c->path;
-        src.data = buf->data ? buf->data : "";
-        src.len = buf->len;
-        src.code_len = (uint32_t) buf->len;
-
-        (void) ngxl_lua_scan(&p->scan, &src, i);
     }
 
     ngxl_lua_flow(p);

@@ -35,6 +35,7 @@ const TSLanguage *tree_sitter_lua(void);
 #define NGXL_K_HTTPMOD   4      /* require "resty.http"           */
 #define NGXL_K_HTTP      5      /* http.new()                     */
 #define NGXL_K_SOCKETNS  6      /* ngx.socket                     */
+#define NGXL_K_TCPFN     7      /* ngx.socket.tcp, not yet called */
 
 
 typedef struct {
@@ -42,6 +43,7 @@ typedef struct {
     uint32_t     len;
     int          kind;
     int          sock;          /* index into the function's sockets, or -1 */
+    uint32_t     fn;            /* the function it holds: its offset + 1  */
 } ngxl_bind_t;
 
 
@@ -59,10 +61,15 @@ typedef struct {
 } ngxl_sockvar_t;
 
 
-/* what the calls we can see pass to a function's parameters */
+/*
+ * what the calls we can see pass to a function's parameters: keyed by the
+ * function a local name holds (its offset + 1), so that two functions of
+ * one name in different scopes do not mix, or by name (fn 0) for a global
+ */
 typedef struct {
     const char  *name;
     uint32_t     len;
+    uint32_t     fn;
     int          kinds[8];
 } ngxl_callfact_t;
 
@@ -233,6 +240,10 @@ ngxl_text_is(ngxl_walk_t *w, TSNode n, const char *s)
     uint32_t     len;
     const char  *p;
 
+    if (ts_node_is_null(n)) {
+        return 0;
+    }
+
     p = ngxl_text(w, n, &len);
 
     return len == strlen(s) && memcmp(p, s, len) == 0;
@@ -325,6 +336,7 @@ ngxl_bind(ngxl_walk_t *w, const char *name, uint32_t len, int kind, int sock)
     b->len = len;
     b->kind = kind;
     b->sock = sock;
+    b->fn = 0;
 }
 
 
@@ -386,15 +398,19 @@ ngxl_set_global(ngxl_walk_t *w, const char *name, uint32_t len, int kind)
 /* call facts: "f(ngx.var)" makes f's first parameter ngx.var */
 
 static ngxl_callfact_t *
-ngxl_fact(ngxl_walk_t *w, const char *name, uint32_t len, int create)
+ngxl_fact(ngxl_walk_t *w, uint32_t fn, const char *name, uint32_t len,
+    int create)
 {
     size_t            i;
     ngxl_callfact_t  *f;
 
     for (i = 0; i < w->nfacts; i++) {
-        if (w->facts[i].len == len && memcmp(w->facts[i].name, name, len) == 0)
+        f = &w->facts[i];
+
+        if (fn ? f->fn == fn
+               : f->fn == 0 && f->len == len && memcmp(f->name, name, len) == 0)
         {
-            return &w->facts[i];
+            return f;
         }
     }
 
@@ -412,6 +428,7 @@ ngxl_fact(ngxl_walk_t *w, const char *name, uint32_t len, int create)
 
     f = &w->facts[w->nfacts++];
     memset(f, 0, sizeof(ngxl_callfact_t));
+    f->fn = fn;
     f->name = name;
     f->len = len;
 
@@ -484,8 +501,30 @@ ngxl_sock_finding(ngxl_walk_t *w, TSNode at, int what, ngxl_sockvar_t *sv)
 
 /* what an expression holds */
 
+static int ngxl_classify_node(ngxl_walk_t *w, TSNode n);
+
+
 static int
 ngxl_classify(ngxl_walk_t *w, TSNode n)
+{
+    int  k;
+
+    /* "((((x))))" and "a or b or c ..." recurse: as deep as a walk may */
+
+    if (++w->depth > NGXL_LUA_MAX_DEPTH) {
+        w->depth--;
+        return NGXL_K_NONE;
+    }
+
+    k = ngxl_classify_node(w, n);
+    w->depth--;
+
+    return k;
+}
+
+
+static int
+ngxl_classify_node(ngxl_walk_t *w, TSNode n)
 {
     int           k;
     uint32_t      len;
@@ -522,6 +561,10 @@ ngxl_classify(ngxl_walk_t *w, TSNode n)
             return NGXL_K_SOCKETNS;
         }
 
+        if (k == NGXL_K_SOCKETNS && ngxl_text_is(w, f, "tcp")) {
+            return NGXL_K_TCPFN;
+        }
+
         return NGXL_K_NONE;
     }
 
@@ -547,6 +590,10 @@ ngxl_classify(ngxl_walk_t *w, TSNode n)
 
     if (ngxl_is(n, ngxl_ts.binary)) {
         /* "a or b" is one or the other; "a and b" is b */
+        if (ngxl_text_is(w, ts_node_child(n, 1), "and")) {
+            return ngxl_classify(w, ngxl_field(n, ngxl_ts.f_right));
+        }
+
         k = ngxl_classify(w, ngxl_field(n, ngxl_ts.f_left));
 
         if (k != NGXL_K_NONE) {
@@ -559,12 +606,8 @@ ngxl_classify(ngxl_walk_t *w, TSNode n)
     if (ngxl_is(n, ngxl_ts.function_call)) {
         t = ngxl_field(n, ngxl_ts.f_name);
 
-        /* ngx.socket.tcp() */
-        if (ngxl_is(t, ngxl_ts.dot_index)
-            && ngxl_classify(w, ngxl_field(t, ngxl_ts.f_table))
-               == NGXL_K_SOCKETNS
-            && ngxl_text_is(w, ngxl_field(t, ngxl_ts.f_field), "tcp"))
-        {
+        /* ngx.socket.tcp(), or tcp() after "local tcp = ngx.socket.tcp" */
+        if (ngxl_classify(w, t) == NGXL_K_TCPFN) {
             return NGXL_K_SOCKET;
         }
 
@@ -659,13 +702,32 @@ ngxl_walk_children(ngxl_walk_t *w, TSNode n)
 }
 
 
+/* sockets connected and neither pooled nor closed: dropped at FN's end */
+
+static void
+ngxl_sockets_left(ngxl_walk_t *w, TSNode fn, size_t from)
+{
+    size_t  k;
+
+    for (k = from; k < w->nsocks; k++) {
+        if (w->socks[k].connected && !w->socks[k].pooled
+            && !w->socks[k].closed)
+        {
+            ngxl_sock_finding(w, fn, NGXL_SOCK_DROPPED, &w->socks[k]);
+        }
+    }
+
+    w->nsocks = from;
+}
+
+
 /* a function body: its parameters bound, its sockets checked at its end */
 
 static void
 ngxl_walk_function(ngxl_walk_t *w, TSNode n, const char *name, uint32_t nlen)
 {
     int               i, kind;
-    size_t            mark, smark, k;
+    size_t            mark, smark;
     uint32_t          len;
     TSNode            params, body;
     TSTreeCursor      c;
@@ -676,7 +738,11 @@ ngxl_walk_function(ngxl_walk_t *w, TSNode n, const char *name, uint32_t nlen)
     params = ngxl_field(n, ngxl_ts.f_parameters);
     body = ngxl_field(n, ngxl_ts.f_body);
 
-    fact = name ? ngxl_fact(w, name, nlen, 0) : NULL;
+    fact = ngxl_fact(w, ts_node_start_byte(n) + 1, NULL, 0, 0);
+
+    if (fact == NULL && name) {
+        fact = ngxl_fact(w, 0, name, nlen, 0);
+    }
 
     mark = w->nbinds;
     smark = w->nsocks;
@@ -710,17 +776,8 @@ ngxl_walk_function(ngxl_walk_t *w, TSNode n, const char *name, uint32_t nlen)
         ngxl_walk_block(w, body);
     }
 
-    /* sockets connected and neither pooled nor closed: dropped */
+    ngxl_sockets_left(w, n, smark);
 
-    for (k = smark; k < w->nsocks; k++) {
-        if (w->socks[k].connected && !w->socks[k].pooled
-            && !w->socks[k].closed)
-        {
-            ngxl_sock_finding(w, n, NGXL_SOCK_DROPPED, &w->socks[k]);
-        }
-    }
-
-    w->nsocks = smark;
     w->nbinds = mark;
     w->loops = loops;
     w->funcs--;
@@ -811,6 +868,8 @@ ngxl_walk_call(ngxl_walk_t *w, TSNode n)
     TSNode            callee, args;
     TSTreeCursor      c;
     const char       *s;
+    uint32_t          fn;
+    ngxl_bind_t      *b;
     ngxl_callfact_t  *fact;
     ngxl_lua_require_t *r;
 
@@ -849,6 +908,8 @@ ngxl_walk_call(ngxl_walk_t *w, TSNode n)
         && w->learn)
     {
         s = ngxl_text(w, callee, &len);
+        b = ngxl_lookup(w, s, len);
+        fn = b ? b->fn : 0;
         c = ts_tree_cursor_new(args);
         i = 0;
         fact = NULL;
@@ -865,7 +926,7 @@ ngxl_walk_call(ngxl_walk_t *w, TSNode n)
 
                 if ((k == NGXL_K_VAR || k == NGXL_K_NGX) && i < 8) {
                     if (fact == NULL) {
-                        fact = ngxl_fact(w, s, len, 1);
+                        fact = ngxl_fact(w, fn, s, len, 1);
                     }
                     fact->kinds[i] = k;
                 }
@@ -1001,6 +1062,10 @@ ngxl_walk_assign(ngxl_walk_t *w, TSNode n, int local)
             if (local) {
                 ngxl_bind(w, s, len, kind, sock);
 
+                if (ngxl_is(e, ngxl_ts.function_def)) {
+                    w->binds[w->nbinds - 1].fn = ts_node_start_byte(e) + 1;
+                }
+
             } else {
                 b = ngxl_lookup(w, s, len);
 
@@ -1048,9 +1113,29 @@ ngxl_error_cond(ngxl_walk_t *w, TSNode cond)
 }
 
 
+/* is this condition one that holds when all went well ("if ok then")? */
+
+static int
+ngxl_success_cond(ngxl_walk_t *w, TSNode cond)
+{
+    uint32_t     len;
+    const char  *s;
+
+    if (ngxl_is(cond, ngxl_ts.identifier)) {
+        return 1;
+    }
+
+    s = ngxl_text(w, cond, &len);
+
+    return (len > 6 && memcmp(s + len - 6, "~= nil", 6) == 0)
+           || (len > 6 && memcmp(s + len - 6, "== 200", 6) == 0);
+}
+
+
 static void
 ngxl_walk_if(ngxl_walk_t *w, TSNode n)
 {
+    int           errcond;
     unsigned      err;
     TSNode        c;
     TSTreeCursor  cur;
@@ -1060,8 +1145,9 @@ ngxl_walk_if(ngxl_walk_t *w, TSNode n)
     ngxl_walk_expr(w, c);
 
     err = w->errpath;
+    errcond = ngxl_error_cond(w, c);
 
-    if (ngxl_error_cond(w, c)) {
+    if (errcond) {
         w->errpath++;
     }
 
@@ -1079,9 +1165,16 @@ ngxl_walk_if(ngxl_walk_t *w, TSNode n)
 
                 if (ngxl_is(a, ngxl_ts.elseif_stmt)) {
                     ngxl_walk_if(w, a);
-                } else {
-                    ngxl_walk_block(w, ngxl_field(a, ngxl_ts.f_body));
+                    continue;
                 }
+
+                /* "if ok then ... else <the error path> end" */
+                if (!errcond && ngxl_success_cond(w, c)) {
+                    w->errpath++;
+                }
+
+                ngxl_walk_block(w, ngxl_field(a, ngxl_ts.f_body));
+                w->errpath = err;
             }
         } while (ts_tree_cursor_goto_next_sibling(&cur));
     }
@@ -1197,6 +1290,7 @@ ngxl_walk_stmt(ngxl_walk_t *w, TSNode n)
 
             if (local) {
                 ngxl_bind(w, t, len, NGXL_K_NONE, -1);
+                w->binds[w->nbinds - 1].fn = ts_node_start_byte(n) + 1;
             }
         }
 
@@ -1206,15 +1300,28 @@ ngxl_walk_stmt(ngxl_walk_t *w, TSNode n)
         ngxl_walk_for(w, n);
 
     } else if (s == ngxl_ts.while_stmt) {
-        ngxl_walk_expr(w, ngxl_field(n, ngxl_ts.f_condition));
         w->loops++;
+        ngxl_walk_expr(w, ngxl_field(n, ngxl_ts.f_condition));
         ngxl_walk_block(w, ngxl_field(n, ngxl_ts.f_body));
         w->loops--;
 
     } else if (s == ngxl_ts.repeat_stmt) {
+        size_t  rmark = w->nbinds;
+        TSNode  rb = ngxl_field(n, ngxl_ts.f_body);
+        TSTreeCursor  rc;
         w->loops++;
-        ngxl_walk_block(w, ngxl_field(n, ngxl_ts.f_body));
+        if (!ts_node_is_null(rb)) {
+            rc = ts_tree_cursor_new(rb);
+            if (ts_tree_cursor_goto_first_child(&rc)) {
+                do {
+                    TSNode  st = ts_tree_cursor_current_node(&rc);
+                    if (ts_node_is_named(st)) ngxl_walk_stmt(w, st);
+                } while (ts_tree_cursor_goto_next_sibling(&rc));
+            }
+            ts_tree_cursor_delete(&rc);
+        }
         ngxl_walk_expr(w, ngxl_field(n, ngxl_ts.f_condition));
+        w->nbinds = rmark;
         w->loops--;
 
     } else if (s == ngxl_ts.if_stmt) {
@@ -1285,10 +1392,25 @@ ngxl_lua_errors(ngxl_walk_t *w, TSNode root)
     for ( ;; ) {
         node = ts_tree_cursor_current_node(&c);
 
-        if ((ts_node_symbol(node) == ngxl_ts.error) || ts_node_is_missing(node)) {
+        if (ngxl_is(node, ngxl_ts.string) && ts_node_has_error(node)
+            && ts_node_child_count(node) > 0
+            && ts_node_is_missing(ts_node_child(node, ts_node_child_count(node) - 1)))
+        {
             e = ngxl_palloc(w->scan->pool, sizeof(ngxl_lua_error_t));
             e->file = w->src->path;
             ngxl_pos(w, node, &e->line, &e->col, &end);
+            e->msg = ngxl_psprintf(w->scan->pool, "unterminated string");
+            ngxl_vec_push(&w->scan->errors, e);
+            if (++n >= 5) break;
+
+        } else if ((ts_node_symbol(node) == ngxl_ts.error) || ts_node_is_missing(node)) {
+            e = ngxl_palloc(w->scan->pool, sizeof(ngxl_lua_error_t));
+            e->file = w->src->path;
+            {
+                TSNode  at = node, up = ts_node_parent(node);
+                if (ts_node_is_missing(node) && ngxl_is(up, ngxl_ts.string)) at = up;
+                ngxl_pos(w, at, &e->line, &e->col, &end);
+            }
             e->msg = ts_node_is_missing(node)
                      ? ngxl_psprintf(w->scan->pool, "missing \"%s\"",
                                      ts_node_type(node))
@@ -1429,6 +1551,9 @@ ngxl_lua_scan(ngxl_lua_scan_t *s, const ngxl_lua_src_t *src, size_t chunk)
     w.nglobals = 0;
     w.nsocks = 0;
     ngxl_walk_block(&w, root);
+
+    /* the chunk is a function too: what it connected and left is dropped */
+    ngxl_sockets_left(&w, root, 0);
 
     ngxl_lua_errors(&w, root);
 
