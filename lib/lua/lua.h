@@ -106,6 +106,7 @@ typedef struct {
     const char      *code;       /* unescaped code (string form), or NULL */
     const uint32_t  *map;        /* ...its byte i is at file offset map[i] */
     const ngxl_cfile_t *cfile;   /* for line and column of offsets       */
+    void            *tree;       /* parsed beforehand, or NULL; taken    */
 } ngxl_lua_src_t;
 
 
@@ -129,5 +130,15 @@ void ngxl_lua_scan_free(ngxl_lua_scan_t *s);
  */
 int ngxl_lua_scan(ngxl_lua_scan_t *s, const ngxl_lua_src_t *src,
     size_t chunk);
+
+/*
+ * Parses SRC with *PARSER (made on first use): what ngxl_lua_scan() does
+ * first, apart so that threads, each with its own parser, can parse ahead
+ * of the walk.  The tree goes into src->tree; NULL if tree-sitter cannot
+ * run.
+ */
+void *ngxl_lua_parse(void **parser, const ngxl_lua_src_t *src);
+void ngxl_lua_tree_free(void *tree);
+void ngxl_lua_parser_free(void *parser);
 
 #endif /* NGXL_LUA_H */

@@ -4,10 +4,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "project.h"
 
@@ -677,15 +679,94 @@ ngxl_lua_find_module(ngxl_lua_project_t *p, const char *module)
 }
 
 
+/*
+ * Reading a tree of Lua is mostly tree-sitter's parse: other threads, each
+ * with its own parser, parse ahead (a bounded window of files) while this
+ * thread walks the trees in order, so that what is found, and in what
+ * order, does not depend on the threads.
+ */
+
+#define NGXL_LUA_THREADS  8
+#define NGXL_LUA_WINDOW   32
+
+typedef struct {
+    pthread_mutex_t     lock;
+    pthread_cond_t      cond;
+    ngxl_lua_src_t     *srcs;
+    unsigned char      *ready;
+    size_t              n;
+    size_t              next;      /* the next file to parse   */
+    size_t              walked;    /* the files walked so far  */
+} ngxl_lua_ahead_t;
+
+
+/* claim the next file and parse it; 0 when none is left */
+
+static int
+ngxl_lua_parse_next(ngxl_lua_ahead_t *a, void **parser, size_t limit)
+{
+    size_t  i;
+
+    /* called with the lock held; returns with it held */
+
+    if (a->next >= a->n || a->next >= limit) {
+        return 0;
+    }
+
+    i = a->next++;
+
+    pthread_mutex_unlock(&a->lock);
+    a->srcs[i].tree = ngxl_lua_parse(parser, &a->srcs[i]);
+    pthread_mutex_lock(&a->lock);
+
+    a->ready[i] = 1;
+    pthread_cond_broadcast(&a->cond);
+
+    return 1;
+}
+
+
+static void *
+ngxl_lua_parser_thread(void *data)
+{
+    void              *parser;
+    ngxl_lua_ahead_t  *a;
+
+    a = data;
+    parser = NULL;
+
+    pthread_mutex_lock(&a->lock);
+
+    while (a->next < a->n) {
+        if (!ngxl_lua_parse_next(a, &parser, a->walked + NGXL_LUA_WINDOW)) {
+            pthread_cond_wait(&a->cond, &a->lock);
+        }
+    }
+
+    pthread_mutex_unlock(&a->lock);
+
+    ngxl_lua_parser_free(parser);
+
+    return NULL;
+}
+
+
 /* read and scan each file not yet scanned, once */
 
 static void
 ngxl_lua_scan_chunks(ngxl_lua_project_t *p)
 {
-    size_t             i;
+    long               ncpu;
+    size_t             i, n, k, nthreads, *which;
+    pthread_t          tid[NGXL_LUA_THREADS];
     ngxl_buf_t        *buf;
     ngxl_lua_chunk_t  *c;
-    ngxl_lua_src_t     src;
+    ngxl_lua_ahead_t   a;
+
+    /* read the files */
+
+    n = 0;
+    which = ngxl_palloc(&p->pool, (p->chunks.n + 1) * sizeof(size_t));
 
     for (i = 0; i < p->chunks.n; i++) {
         c = p->chunks.elts[i];
@@ -708,14 +789,73 @@ ngxl_lua_scan_chunks(ngxl_lua_project_t *p)
         c->data = buf->data ? buf->data : "";
         c->len = buf->len;
 
-        memset(&src, 0, sizeof(ngxl_lua_src_t));
-        src.path = c->path;
-        src.data = buf->data ? buf->data : "";
-        src.len = buf->len;
-        src.code_len = (uint32_t) buf->len;
-
-        (void) ngxl_lua_scan(&p->scan, &src, i);
+        which[n++] = i;
     }
+
+    if (n == 0) {
+        return;
+    }
+
+    memset(&a, 0, sizeof(ngxl_lua_ahead_t));
+    a.n = n;
+    a.srcs = ngxl_palloc(&p->pool, n * sizeof(ngxl_lua_src_t));
+    a.ready = ngxl_palloc(&p->pool, n);
+
+    for (k = 0; k < n; k++) {
+        c = p->chunks.elts[which[k]];
+        a.srcs[k].path = c->path;
+        a.srcs[k].data = c->data;
+        a.srcs[k].len = c->len;
+        a.srcs[k].code_len = (uint32_t) c->len;
+    }
+
+    /* the parsers ahead: one per other CPU, when there is enough to do */
+
+    ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    nthreads = ncpu > 1 && n >= 8 ? (size_t) ncpu - 1 : 0;
+
+    if (nthreads > NGXL_LUA_THREADS) {
+        nthreads = NGXL_LUA_THREADS;
+    }
+
+    pthread_mutex_init(&a.lock, NULL);
+    pthread_cond_init(&a.cond, NULL);
+
+    for (k = 0; k < nthreads; k++) {
+        if (pthread_create(&tid[k], NULL, ngxl_lua_parser_thread, &a) != 0) {
+            break;
+        }
+    }
+
+    nthreads = k;
+
+    /* walk in order; parse here what no thread has taken yet */
+
+    for (k = 0; k < n; k++) {
+        pthread_mutex_lock(&a.lock);
+
+        while (!a.ready[k]) {
+            if (!ngxl_lua_parse_next(&a, &p->scan.parser, a.n)) {
+                pthread_cond_wait(&a.cond, &a.lock);
+            }
+        }
+
+        pthread_mutex_unlock(&a.lock);
+
+        (void) ngxl_lua_scan(&p->scan, &a.srcs[k], which[k]);
+
+        pthread_mutex_lock(&a.lock);
+        a.walked = k + 1;
+        pthread_cond_broadcast(&a.cond);
+        pthread_mutex_unlock(&a.lock);
+    }
+
+    for (k = 0; k < nthreads; k++) {
+        pthread_join(tid[k], NULL);
+    }
+
+    pthread_cond_destroy(&a.cond);
+    pthread_mutex_destroy(&a.lock);
 }
 
 

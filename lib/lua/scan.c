@@ -1464,73 +1464,104 @@ ngxl_lua_scan_free(ngxl_lua_scan_t *s)
 }
 
 
+void *
+ngxl_lua_parse(void **parser, const ngxl_lua_src_t *src)
+{
+    TSRange    range;
+    TSParser  *p;
+    uint32_t   line, col;
+
+    if (*parser == NULL) {
+        *parser = ts_parser_new();
+
+        if (*parser == NULL) {
+            return NULL;
+        }
+
+        if (!ts_parser_set_language(*parser, tree_sitter_lua())) {
+            ts_parser_delete(*parser);
+            *parser = NULL;
+            return NULL;
+        }
+    }
+
+    p = *parser;
+
+    if (src->code) {
+        /* the string form, unescaped: parsed on its own */
+        ts_parser_set_included_ranges(p, NULL, 0);
+        return ts_parser_parse_string(p, NULL, src->code, src->code_len);
+    }
+
+    if (src->off == 0 && src->code_len == src->len) {
+        /* a file */
+        ts_parser_set_included_ranges(p, NULL, 0);
+        return ts_parser_parse_string(p, NULL, src->data,
+                                      (uint32_t) src->len);
+    }
+
+    /* a *_by_lua_block body: parsed in place, for config positions */
+
+    range.start_byte = src->off;
+    range.end_byte = src->off + src->code_len;
+
+    if (src->cfile) {
+        ngxl_conf_line_col(src->cfile, src->off, &line, &col);
+    } else {
+        line = 1;
+        col = src->off + 1;
+    }
+
+    range.start_point.row = line - 1;
+    range.start_point.column = col - 1;
+
+    if (src->cfile) {
+        ngxl_conf_line_col(src->cfile, src->off + src->code_len, &line, &col);
+    }
+
+    range.end_point.row = line - 1;
+    range.end_point.column = col - 1;
+
+    ts_parser_set_included_ranges(p, &range, 1);
+
+    return ts_parser_parse_string(p, NULL, src->data, (uint32_t) src->len);
+}
+
+
+void
+ngxl_lua_tree_free(void *tree)
+{
+    if (tree) {
+        ts_tree_delete(tree);
+    }
+}
+
+
+void
+ngxl_lua_parser_free(void *parser)
+{
+    if (parser) {
+        ts_parser_delete(parser);
+    }
+}
+
+
 int
 ngxl_lua_scan(ngxl_lua_scan_t *s, const ngxl_lua_src_t *src, size_t chunk)
 {
     TSTree       *tree;
     TSNode        root;
-    TSRange       range;
-    TSParser     *p;
     ngxl_walk_t   w;
-    uint32_t      line, col;
 
     ngxl_ts_init();
-
-    if (s->parser == NULL) {
-        s->parser = ts_parser_new();
-
-        if (s->parser == NULL
-            || !ts_parser_set_language(s->parser, tree_sitter_lua()))
-        {
-            return NGXL_ERROR;
-        }
-    }
-
-    p = s->parser;
 
     memset(&w, 0, sizeof(ngxl_walk_t));
     w.scan = s;
     w.src = src;
     w.chunk = chunk;
+    w.text = src->code ? src->code : src->data;
 
-    if (src->code) {
-        /* the string form, unescaped: parsed on its own */
-        ts_parser_set_included_ranges(p, NULL, 0);
-        w.text = src->code;
-        tree = ts_parser_parse_string(p, NULL, src->code, src->code_len);
-
-    } else if (src->off != 0 || src->code_len != src->len) {
-        /* a *_by_lua_block body: parsed in place, for config positions */
-        range.start_byte = src->off;
-        range.end_byte = src->off + src->code_len;
-
-        if (src->cfile) {
-            ngxl_conf_line_col(src->cfile, src->off, &line, &col);
-        } else {
-            line = 1;
-            col = src->off + 1;
-        }
-
-        range.start_point.row = line - 1;
-        range.start_point.column = col - 1;
-
-        if (src->cfile) {
-            ngxl_conf_line_col(src->cfile, src->off + src->code_len, &line,
-                               &col);
-        }
-
-        range.end_point.row = line - 1;
-        range.end_point.column = col - 1;
-
-        ts_parser_set_included_ranges(p, &range, 1);
-        w.text = src->data;
-        tree = ts_parser_parse_string(p, NULL, src->data, (uint32_t) src->len);
-
-    } else {
-        ts_parser_set_included_ranges(p, NULL, 0);
-        w.text = src->data;
-        tree = ts_parser_parse_string(p, NULL, src->data, (uint32_t) src->len);
-    }
+    tree = src->tree ? src->tree : ngxl_lua_parse(&s->parser, src);
 
     if (tree == NULL) {
         return NGXL_ERROR;
