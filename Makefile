@@ -51,7 +51,7 @@ UNIT_BINS   := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRCS))
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 TOOL_BINS   := $(patsubst %.c,$(BUILD)/%,$(TOOL_SRCS))
 
-.PHONY: all deps test unit e2e demo bench install clean
+.PHONY: all deps test unit e2e demo bench install clean module
 
 all: $(BUILD)/ngxlint
 
@@ -131,6 +131,11 @@ install: all
 	        $(BUILD)/ngx_http_var_index_module.so \
 	        $(DESTDIR)$(PREFIX)/share/ngxlint/module/; \
 	fi; true
+
+# the runtime module (module/), built against Debian's nginx the way
+# Debian builds its own dynamic modules
+module: deps
+	bash module/build.sh $(BUILD)
 
 clean:
 	rm -rf build

@@ -1,0 +1,1009 @@
+
+/*
+ * ngx_http_var_index_module: nginx variables by index, for LuaJIT's FFI.
+ *
+ * The "var_index" directive indexes variables at configuration time; the
+ * exported ngx_http_var_index_*() functions let Lua code read and write
+ * them by index, skipping the lowercasing and hashing of the name that
+ * ngx.var does on every access.  A read takes the same path the stock
+ * ngx.var takes for the same name (lua-nginx-module's
+ * ngx_http_lua_ffi_var_get() calls ngx_http_get_variable()): a name of
+ * variables_hash that is indexed is read with ngx_http_get_flushed_variable(),
+ * a name outside the hash with the handler of its prefix variable, called
+ * afresh.  Which of the two applies to an index is decided once, when the
+ * configuration is complete.  A write follows ngx_http_lua_ffi_var_set(),
+ * error texts included.
+ *
+ * Names Lua code looks up but could not find indexed are counted in a small
+ * shared memory zone; "var_index_status" serves the counts as JSON.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+
+/* how a read of an index goes: what stock ngx.var does for its name */
+#define NGX_HTTP_VAR_INDEX_FLUSHED      0
+#define NGX_HTTP_VAR_INDEX_PREFIX       1
+#define NGX_HTTP_VAR_INDEX_LOOKUP       2
+
+/* the miss counts: at most MISS_NAMES names, in MISS_SLOTS slots */
+#define NGX_HTTP_VAR_INDEX_MISS_NAMES   256
+#define NGX_HTTP_VAR_INDEX_MISS_SLOTS   512
+#define NGX_HTTP_VAR_INDEX_MISS_LEN     48
+
+#define NGX_HTTP_VAR_INDEX_OTHER        "other"
+
+
+typedef struct {
+    ngx_uint_t                   path;
+    ngx_uint_t                   index;      /* FLUSHED */
+    ngx_http_get_variable_pt     handler;    /* PREFIX */
+    ngx_uint_t                   key;        /* LOOKUP */
+    ngx_str_t                   *name;
+    ngx_http_variable_t         *var;        /* in variables_hash, or NULL */
+} ngx_http_var_index_entry_t;
+
+
+typedef struct {
+    ngx_atomic_t                 count;
+    ngx_atomic_t                 len;        /* 0: free; written last */
+    u_char                       name[NGX_HTTP_VAR_INDEX_MISS_LEN];
+} ngx_http_var_index_miss_t;
+
+
+typedef struct {
+    ngx_atomic_t                 other;
+    ngx_uint_t                   used;       /* under the pool's mutex */
+    ngx_http_var_index_miss_t    slots[NGX_HTTP_VAR_INDEX_MISS_SLOTS];
+} ngx_http_var_index_shctx_t;
+
+
+typedef struct {
+    ngx_http_var_index_entry_t  *entries;
+    ngx_uint_t                   nentries;
+    ngx_shm_zone_t              *shm_zone;
+} ngx_http_var_index_main_conf_t;
+
+
+static void *ngx_http_var_index_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_var_index(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_var_index_status(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_int_t ngx_http_var_index_postconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_http_var_index_init_zone(ngx_shm_zone_t *shm_zone,
+    void *data);
+static ngx_int_t ngx_http_var_index_init_module(ngx_cycle_t *cycle);
+static ngx_http_variable_t *ngx_http_var_index_prefix(
+    ngx_http_core_main_conf_t *cmcf, ngx_str_t *name);
+
+static ngx_http_var_index_entry_t *ngx_http_var_index_entry(
+    ngx_http_request_t *r, ngx_uint_t index, char **err);
+static ngx_int_t ngx_http_var_index_set_value(ngx_http_request_t *r,
+    ngx_http_variable_t *v, u_char *value, size_t len);
+static ngx_int_t ngx_http_var_index_set_indexed(ngx_http_request_t *r,
+    ngx_http_variable_t *v, u_char *value, size_t len);
+
+static size_t ngx_http_var_index_miss_name(u_char *dst, u_char *name,
+    size_t len);
+static ngx_http_var_index_miss_t *ngx_http_var_index_miss_find(
+    ngx_http_var_index_shctx_t *sh, u_char *name, size_t len, ngx_uint_t key,
+    ngx_http_var_index_miss_t **free);
+static void ngx_http_var_index_miss_add(ngx_shm_zone_t *shm_zone,
+    u_char *name, size_t len, ngx_uint_t key, ngx_uint_t count);
+
+static ngx_int_t ngx_http_var_index_status_handler(ngx_http_request_t *r);
+static size_t ngx_http_var_index_status_size(ngx_http_core_main_conf_t *cmcf);
+static u_char *ngx_http_var_index_status_write(u_char *p,
+    ngx_http_core_main_conf_t *cmcf, ngx_http_var_index_shctx_t *sh);
+
+
+/* exported for LuaJIT's FFI (see lua/resty/var_index.lua) */
+int ngx_http_var_index_count(ngx_http_request_t *r);
+int ngx_http_var_index_name(ngx_http_request_t *r, ngx_uint_t index,
+    u_char **name, size_t *len);
+int ngx_http_var_index_get(ngx_http_request_t *r, ngx_uint_t index,
+    u_char **value, size_t *len, char **err);
+int ngx_http_var_index_set(ngx_http_request_t *r, ngx_uint_t index,
+    u_char *value, size_t len, u_char *errbuf, size_t *errlen);
+void ngx_http_var_index_miss(ngx_http_request_t *r, u_char *name,
+    size_t len, ngx_uint_t count);
+
+
+static ngx_str_t  ngx_http_var_index_zone_name =
+    ngx_string("ngx_http_var_index");
+
+
+static ngx_command_t  ngx_http_var_index_commands[] = {
+
+    { ngx_string("var_index"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_var_index,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("var_index_status"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_var_index_status,
+      0,
+      0,
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_var_index_module_ctx = {
+    NULL,                                  /* preconfiguration */
+    ngx_http_var_index_postconfiguration,  /* postconfiguration */
+
+    ngx_http_var_index_create_main_conf,   /* create main configuration */
+    NULL,                                  /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    NULL,                                  /* create location configuration */
+    NULL                                   /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_var_index_module = {
+    NGX_MODULE_V1,
+    &ngx_http_var_index_module_ctx,        /* module context */
+    ngx_http_var_index_commands,           /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    ngx_http_var_index_init_module,        /* init module */
+    NULL,                                  /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    NULL,                                  /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static void *
+ngx_http_var_index_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_var_index_main_conf_t  *vimcf;
+
+    vimcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_var_index_main_conf_t));
+    if (vimcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     vimcf->entries = NULL;
+     *     vimcf->nentries = 0;
+     *     vimcf->shm_zone = NULL;
+     */
+
+    return vimcf;
+}
+
+
+/*
+ * var_index $name ...: only indexes; an unknown name is reported by nginx
+ * itself ("unknown "name" variable") when it resolves the indexed
+ * variables after every module's postconfiguration
+ */
+
+static char *
+ngx_http_var_index(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    u_char      ch;
+    ngx_str_t  *value, name;
+    ngx_uint_t  i, n;
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (value[i].len < 2 || value[i].data[0] != '$') {
+            goto invalid;
+        }
+
+        name.len = value[i].len - 1;
+        name.data = value[i].data + 1;
+
+        /* what ngx_http_script_compile() accepts in "$name" */
+
+        for (n = 0; n < name.len; n++) {
+            ch = name.data[n];
+
+            if ((ch >= 'A' && ch <= 'Z')
+                || (ch >= 'a' && ch <= 'z')
+                || (ch >= '0' && ch <= '9')
+                || ch == '_')
+            {
+                continue;
+            }
+
+            goto invalid;
+        }
+
+        if (ngx_http_get_variable_index(cf, &name) == NGX_ERROR) {
+            return NGX_CONF_ERROR;
+        }
+
+        continue;
+
+    invalid:
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid variable name \"%V\"", &value[i]);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_var_index_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_var_index_status_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_var_index_postconfiguration(ngx_conf_t *cf)
+{
+    size_t                           size;
+    ngx_http_var_index_main_conf_t  *vimcf;
+
+    vimcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_var_index_module);
+
+    /* the slab allocator's own pages come on top of the table */
+
+    size = ngx_align(sizeof(ngx_http_var_index_shctx_t), ngx_pagesize)
+           + 8 * ngx_pagesize;
+
+    vimcf->shm_zone = ngx_shared_memory_add(cf, &ngx_http_var_index_zone_name,
+                                            size, &ngx_http_var_index_module);
+    if (vimcf->shm_zone == NULL) {
+        return NGX_ERROR;
+    }
+
+    vimcf->shm_zone->init = ngx_http_var_index_init_zone;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_var_index_init_zone(ngx_shm_zone_t *shm_zone, void *data)
+{
+    ngx_slab_pool_t             *shpool;
+    ngx_http_var_index_shctx_t  *sh;
+
+    if (data) {
+        /* a reload: the counts go on */
+        shm_zone->data = data;
+        return NGX_OK;
+    }
+
+    shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
+
+    if (shm_zone->shm.exists) {
+        shm_zone->data = shpool->data;
+        return NGX_OK;
+    }
+
+    sh = ngx_slab_calloc(shpool, sizeof(ngx_http_var_index_shctx_t));
+    if (sh == NULL) {
+        return NGX_ERROR;
+    }
+
+    shpool->data = sh;
+    shm_zone->data = sh;
+
+    return NGX_OK;
+}
+
+
+/*
+ * once a configuration is complete (variables_hash built, every index
+ * resolved), decides for each index the path stock ngx.var takes for its
+ * name; workers inherit the table
+ */
+
+static ngx_int_t
+ngx_http_var_index_init_module(ngx_cycle_t *cycle)
+{
+    ngx_uint_t                       i;
+    ngx_http_variable_t             *v, *hv, *pv;
+    ngx_http_var_index_entry_t      *e;
+    ngx_http_core_main_conf_t       *cmcf;
+    ngx_http_var_index_main_conf_t  *vimcf;
+
+    vimcf = ngx_http_cycle_get_module_main_conf(cycle,
+                                                ngx_http_var_index_module);
+    if (vimcf == NULL) {
+        /* no http block */
+        return NGX_OK;
+    }
+
+    cmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_core_module);
+
+    vimcf->nentries = cmcf->variables.nelts;
+
+    if (vimcf->nentries == 0) {
+        return NGX_OK;
+    }
+
+    vimcf->entries = ngx_pcalloc(cycle->pool,
+                                 vimcf->nentries
+                                 * sizeof(ngx_http_var_index_entry_t));
+    if (vimcf->entries == NULL) {
+        return NGX_ERROR;
+    }
+
+    v = cmcf->variables.elts;
+
+    for (i = 0; i < vimcf->nentries; i++) {
+        e = &vimcf->entries[i];
+
+        e->name = &v[i].name;
+        e->key = ngx_hash_key(v[i].name.data, v[i].name.len);
+
+        hv = ngx_hash_find(&cmcf->variables_hash, e->key, v[i].name.data,
+                           v[i].name.len);
+        e->var = hv;
+
+        if (hv && (hv->flags & NGX_HTTP_VAR_INDEXED)) {
+            e->path = NGX_HTTP_VAR_INDEX_FLUSHED;
+            e->index = hv->index;
+            continue;
+        }
+
+        pv = (hv == NULL) ? ngx_http_var_index_prefix(cmcf, &v[i].name) : NULL;
+
+        if (pv) {
+            e->path = NGX_HTTP_VAR_INDEX_PREFIX;
+            e->handler = pv->get_handler;
+            continue;
+        }
+
+        /* no such variable in this hash: ngx_http_get_variable() decides */
+
+        e->path = NGX_HTTP_VAR_INDEX_LOOKUP;
+    }
+
+    return NGX_OK;
+}
+
+
+/* the prefix variable ngx_http_get_variable() picks for a name */
+
+static ngx_http_variable_t *
+ngx_http_var_index_prefix(ngx_http_core_main_conf_t *cmcf, ngx_str_t *name)
+{
+    size_t                len;
+    ngx_uint_t            n;
+    ngx_http_variable_t  *pv, *found;
+
+    len = 0;
+    found = NULL;
+
+    pv = cmcf->prefix_variables.elts;
+
+    for (n = 0; n < cmcf->prefix_variables.nelts; n++) {
+        if (name->len >= pv[n].name.len && name->len > len
+            && ngx_strncmp(name->data, pv[n].name.data, pv[n].name.len) == 0)
+        {
+            len = pv[n].name.len;
+            found = &pv[n];
+        }
+    }
+
+    if (found && found->get_handler == NULL) {
+        return NULL;
+    }
+
+    return found;
+}
+
+
+int
+ngx_http_var_index_count(ngx_http_request_t *r)
+{
+    ngx_http_core_main_conf_t  *cmcf;
+
+    if (r == NULL) {
+        return NGX_ERROR;
+    }
+
+    cmcf = ngx_http_get_module_main_conf(r, ngx_http_core_module);
+
+    return (int) cmcf->variables.nelts;
+}
+
+
+int
+ngx_http_var_index_name(ngx_http_request_t *r, ngx_uint_t index,
+    u_char **name, size_t *len)
+{
+    ngx_http_variable_t        *v;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    if (r == NULL) {
+        return NGX_ERROR;
+    }
+
+    cmcf = ngx_http_get_module_main_conf(r, ngx_http_core_module);
+
+    if (index >= cmcf->variables.nelts) {
+        return NGX_ERROR;
+    }
+
+    v = cmcf->variables.elts;
+
+    *name = v[index].name.data;
+    *len = v[index].name.len;
+
+    return NGX_OK;
+}
+
+
+/* what every access checks first; *err is set on failure */
+
+static ngx_http_var_index_entry_t *
+ngx_http_var_index_entry(ngx_http_request_t *r, ngx_uint_t index, char **err)
+{
+    ngx_http_var_index_main_conf_t  *vimcf;
+
+    if (r == NULL) {
+        *err = "no request object found";
+        return NULL;
+    }
+
+    if (r->connection->fd == (ngx_socket_t) -1) {
+        *err = "API disabled in the current context";
+        return NULL;
+    }
+
+    if (r->variables == NULL) {
+        *err = "no variables in the current request";
+        return NULL;
+    }
+
+    vimcf = ngx_http_get_module_main_conf(r, ngx_http_var_index_module);
+
+    if (vimcf == NULL || index >= vimcf->nentries) {
+        *err = "bad variable index";
+        return NULL;
+    }
+
+    return &vimcf->entries[index];
+}
+
+
+int
+ngx_http_var_index_get(ngx_http_request_t *r, ngx_uint_t index,
+    u_char **value, size_t *len, char **err)
+{
+    ngx_http_variable_value_t   *vv, prefix;
+    ngx_http_var_index_entry_t  *e;
+
+    e = ngx_http_var_index_entry(r, index, err);
+    if (e == NULL) {
+        return NGX_ERROR;
+    }
+
+    switch (e->path) {
+
+    case NGX_HTTP_VAR_INDEX_FLUSHED:
+
+        /* the cached value: ngx_http_get_flushed_variable()'s first test */
+
+        vv = &r->variables[e->index];
+
+        if ((vv->valid || vv->not_found) && !vv->no_cacheable) {
+            break;
+        }
+
+        vv = ngx_http_get_flushed_variable(r, e->index);
+        break;
+
+    case NGX_HTTP_VAR_INDEX_PREFIX:
+        ngx_memzero(&prefix, sizeof(ngx_http_variable_value_t));
+        vv = &prefix;
+
+        if (e->handler(r, vv, (uintptr_t) e->name) != NGX_OK) {
+            vv = NULL;
+        }
+
+        break;
+
+    default: /* NGX_HTTP_VAR_INDEX_LOOKUP */
+        vv = ngx_http_get_variable(r, e->name, e->key);
+        break;
+    }
+
+    if (vv == NULL || vv->not_found) {
+        return NGX_DECLINED;
+    }
+
+    *value = vv->data;
+    *len = vv->len;
+
+    return NGX_OK;
+}
+
+
+/*
+ * as ngx_http_lua_ffi_var_set() does for the variable of variables_hash
+ * that has the index's name; a NULL value (nil in Lua) unsets it
+ */
+
+int
+ngx_http_var_index_set(ngx_http_request_t *r, ngx_uint_t index,
+    u_char *value, size_t len, u_char *errbuf, size_t *errlen)
+{
+    char                        *err;
+    ngx_str_t                   *name;
+    ngx_http_variable_t         *v;
+    ngx_http_var_index_entry_t  *e;
+
+    e = ngx_http_var_index_entry(r, index, &err);
+    if (e == NULL) {
+        *errlen = ngx_snprintf(errbuf, *errlen, "%s", err) - errbuf;
+        return NGX_ERROR;
+    }
+
+    name = e->name;
+    v = e->var;
+
+    if (v == NULL) {
+        *errlen = ngx_snprintf(errbuf, *errlen,
+                               "variable \"%V\" not found for writing; "
+                               "maybe it is a built-in variable that is not "
+                               "changeable or you forgot to use "
+                               "\"set $%V '';\" "
+                               "in the config file to define it first",
+                               name, name)
+                  - errbuf;
+        return NGX_ERROR;
+    }
+
+    if (!(v->flags & NGX_HTTP_VAR_CHANGEABLE)) {
+        *errlen = ngx_snprintf(errbuf, *errlen,
+                               "variable \"%V\" not changeable", name)
+                  - errbuf;
+        return NGX_ERROR;
+    }
+
+    if (v->set_handler) {
+        if (ngx_http_var_index_set_value(r, v, value, len) != NGX_OK) {
+            goto nomem;
+        }
+
+        return NGX_OK;
+    }
+
+    if (v->flags & NGX_HTTP_VAR_INDEXED) {
+        if (ngx_http_var_index_set_indexed(r, v, value, len) != NGX_OK) {
+            goto nomem;
+        }
+
+        return NGX_OK;
+    }
+
+    *errlen = ngx_snprintf(errbuf, *errlen,
+                           "variable \"%V\" cannot be assigned a value", name)
+              - errbuf;
+    return NGX_ERROR;
+
+nomem:
+
+    *errlen = ngx_snprintf(errbuf, *errlen, "no memory") - errbuf;
+    return NGX_ERROR;
+}
+
+
+/* through the set handler, with a value of the request's pool */
+
+static ngx_int_t
+ngx_http_var_index_set_value(ngx_http_request_t *r, ngx_http_variable_t *v,
+    u_char *value, size_t len)
+{
+    u_char                     *p;
+    ngx_http_variable_value_t  *vv;
+
+    if (value != NULL && len) {
+        vv = ngx_palloc(r->pool, sizeof(ngx_http_variable_value_t) + len);
+        if (vv == NULL) {
+            return NGX_ERROR;
+        }
+
+        p = (u_char *) vv + sizeof(ngx_http_variable_value_t);
+        ngx_memcpy(p, value, len);
+        value = p;
+
+    } else {
+        vv = ngx_palloc(r->pool, sizeof(ngx_http_variable_value_t));
+        if (vv == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    if (value == NULL) {
+        vv->valid = 0;
+        vv->not_found = 1;
+        vv->no_cacheable = 0;
+        vv->data = NULL;
+        vv->len = 0;
+
+    } else {
+        vv->valid = 1;
+        vv->not_found = 0;
+        vv->no_cacheable = 0;
+        vv->data = value;
+        vv->len = len;
+    }
+
+    v->set_handler(r, vv, v->data);
+
+    return NGX_OK;
+}
+
+
+/* into the request's slot of the variable */
+
+static ngx_int_t
+ngx_http_var_index_set_indexed(ngx_http_request_t *r, ngx_http_variable_t *v,
+    u_char *value, size_t len)
+{
+    u_char                     *p;
+    ngx_http_variable_value_t  *vv;
+
+    vv = &r->variables[v->index];
+
+    if (value == NULL) {
+        vv->valid = 0;
+        vv->not_found = 1;
+        vv->no_cacheable = 0;
+        vv->data = NULL;
+        vv->len = 0;
+
+        return NGX_OK;
+    }
+
+    p = ngx_palloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(p, value, len);
+
+    vv->valid = 1;
+    vv->not_found = 0;
+    vv->no_cacheable = 0;
+    vv->data = p;
+    vv->len = len;
+
+    return NGX_OK;
+}
+
+
+/*
+ * counts "count" lookups of a name that Lua code could not find indexed:
+ * lowercased (as ngx.var does), truncated to MISS_LEN bytes; a name of
+ * other bytes than [a-z0-9_], and every name once MISS_NAMES are counted,
+ * goes to "other"
+ */
+
+void
+ngx_http_var_index_miss(ngx_http_request_t *r, u_char *name, size_t len,
+    ngx_uint_t count)
+{
+    size_t                           n;
+    u_char                           buf[NGX_HTTP_VAR_INDEX_MISS_LEN];
+    ngx_uint_t                       key;
+    ngx_http_var_index_miss_t       *s, *free;
+    ngx_http_var_index_shctx_t      *sh;
+    ngx_http_var_index_main_conf_t  *vimcf;
+
+    if (r == NULL || name == NULL || count == 0) {
+        return;
+    }
+
+    vimcf = ngx_http_get_module_main_conf(r, ngx_http_var_index_module);
+
+    if (vimcf == NULL || vimcf->shm_zone == NULL) {
+        return;
+    }
+
+    sh = vimcf->shm_zone->data;
+
+    if (sh == NULL) {
+        return;
+    }
+
+    n = ngx_http_var_index_miss_name(buf, name, len);
+
+    if (n == 0) {
+        (void) ngx_atomic_fetch_add(&sh->other, count);
+        return;
+    }
+
+    key = ngx_hash_key(buf, n);
+
+    s = ngx_http_var_index_miss_find(sh, buf, n, key, &free);
+
+    if (s) {
+        (void) ngx_atomic_fetch_add(&s->count, count);
+        return;
+    }
+
+    ngx_http_var_index_miss_add(vimcf->shm_zone, buf, n, key, count);
+}
+
+
+/* the name to count, into dst; 0 for "other" */
+
+static size_t
+ngx_http_var_index_miss_name(u_char *dst, u_char *name, size_t len)
+{
+    u_char  ch;
+    size_t  i;
+
+    if (len == 0) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        ch = ngx_tolower(name[i]);
+
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')
+            || ch == '_')
+        {
+            if (i < NGX_HTTP_VAR_INDEX_MISS_LEN) {
+                dst[i] = ch;
+            }
+
+            continue;
+        }
+
+        return 0;
+    }
+
+    len = ngx_min(len, NGX_HTTP_VAR_INDEX_MISS_LEN);
+
+    if (len == sizeof(NGX_HTTP_VAR_INDEX_OTHER) - 1
+        && ngx_strncmp(dst, NGX_HTTP_VAR_INDEX_OTHER, len) == 0)
+    {
+        return 0;
+    }
+
+    return len;
+}
+
+
+/*
+ * open addressing, linear probing; slots are never freed, and a slot's name
+ * is written before its length, so readers need no lock: one that reads a
+ * length before the name it was published with (a weakly ordered CPU) sees
+ * zeros, matches no name, and goes on to the locked path, which sees all
+ */
+
+static ngx_http_var_index_miss_t *
+ngx_http_var_index_miss_find(ngx_http_var_index_shctx_t *sh, u_char *name,
+    size_t len, ngx_uint_t key, ngx_http_var_index_miss_t **free)
+{
+    ngx_uint_t                  i, n;
+    ngx_atomic_uint_t           slen;
+    ngx_http_var_index_miss_t  *s;
+
+    *free = NULL;
+
+    for (i = 0; i < NGX_HTTP_VAR_INDEX_MISS_SLOTS; i++) {
+        n = (key + i) & (NGX_HTTP_VAR_INDEX_MISS_SLOTS - 1);
+        s = &sh->slots[n];
+
+        slen = s->len;
+
+        if (slen == 0) {
+            *free = s;
+            return NULL;
+        }
+
+        if (slen == len && ngx_memcmp(s->name, name, len) == 0) {
+            return s;
+        }
+    }
+
+    return NULL;
+}
+
+
+static void
+ngx_http_var_index_miss_add(ngx_shm_zone_t *shm_zone, u_char *name,
+    size_t len, ngx_uint_t key, ngx_uint_t count)
+{
+    ngx_slab_pool_t             *shpool;
+    ngx_http_var_index_miss_t   *s, *free;
+    ngx_http_var_index_shctx_t  *sh;
+
+    shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
+    sh = shm_zone->data;
+
+    ngx_shmtx_lock(&shpool->mutex);
+
+    /* another worker may have added it meanwhile */
+
+    s = ngx_http_var_index_miss_find(sh, name, len, key, &free);
+
+    if (s) {
+        (void) ngx_atomic_fetch_add(&s->count, count);
+
+    } else if (free == NULL || sh->used >= NGX_HTTP_VAR_INDEX_MISS_NAMES) {
+        (void) ngx_atomic_fetch_add(&sh->other, count);
+
+    } else {
+        ngx_memcpy(free->name, name, len);
+        free->count = count;
+
+        ngx_memory_barrier();
+
+        free->len = len;
+        sh->used++;
+    }
+
+    ngx_shmtx_unlock(&shpool->mutex);
+}
+
+
+/* var_index_status: {"indexed":["name",...],"misses":{"name":count,...}} */
+
+static ngx_int_t
+ngx_http_var_index_status_handler(ngx_http_request_t *r)
+{
+    size_t                           size;
+    ngx_int_t                        rc;
+    ngx_buf_t                       *b;
+    ngx_chain_t                      out;
+    ngx_http_core_main_conf_t       *cmcf;
+    ngx_http_var_index_shctx_t      *sh;
+    ngx_http_var_index_main_conf_t  *vimcf;
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        return NGX_HTTP_NOT_ALLOWED;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    cmcf = ngx_http_get_module_main_conf(r, ngx_http_core_module);
+    vimcf = ngx_http_get_module_main_conf(r, ngx_http_var_index_module);
+
+    sh = vimcf->shm_zone ? vimcf->shm_zone->data : NULL;
+
+    size = ngx_http_var_index_status_size(cmcf);
+
+    b = ngx_create_temp_buf(r->pool, size);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->last = ngx_http_var_index_status_write(b->last, cmcf, sh);
+
+    out.buf = b;
+    out.next = NULL;
+
+    r->headers_out.content_type_len = sizeof("application/json") - 1;
+    ngx_str_set(&r->headers_out.content_type, "application/json");
+    r->headers_out.content_type_lowcase = NULL;
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = b->last - b->pos;
+
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+/* an upper bound: the miss names need no escaping, there are MISS_NAMES */
+
+static size_t
+ngx_http_var_index_status_size(ngx_http_core_main_conf_t *cmcf)
+{
+    size_t                size;
+    ngx_uint_t            i;
+    ngx_http_variable_t  *v;
+
+    size = sizeof("{\"indexed\":[],\"misses\":{}}\n") - 1;
+
+    v = cmcf->variables.elts;
+
+    for (i = 0; i < cmcf->variables.nelts; i++) {
+        size += sizeof("\"\",") - 1 + v[i].name.len
+                + ngx_escape_json(NULL, v[i].name.data, v[i].name.len);
+    }
+
+    size += (NGX_HTTP_VAR_INDEX_MISS_NAMES + 1)
+            * (sizeof("\"\":,") - 1 + NGX_HTTP_VAR_INDEX_MISS_LEN
+               + NGX_ATOMIC_T_LEN);
+
+    return size;
+}
+
+
+static u_char *
+ngx_http_var_index_status_write(u_char *p, ngx_http_core_main_conf_t *cmcf,
+    ngx_http_var_index_shctx_t *sh)
+{
+    size_t                      len;
+    ngx_uint_t                  i, n;
+    ngx_atomic_uint_t           other;
+    ngx_http_variable_t        *v;
+    ngx_http_var_index_miss_t  *s;
+
+    p = ngx_cpymem(p, "{\"indexed\":[", sizeof("{\"indexed\":[") - 1);
+
+    v = cmcf->variables.elts;
+
+    for (i = 0; i < cmcf->variables.nelts; i++) {
+        if (i) {
+            *p++ = ',';
+        }
+
+        *p++ = '"';
+        p = (u_char *) ngx_escape_json(p, v[i].name.data, v[i].name.len);
+        *p++ = '"';
+    }
+
+    p = ngx_cpymem(p, "],\"misses\":{", sizeof("],\"misses\":{") - 1);
+
+    n = 0;
+
+    for (i = 0; sh && i < NGX_HTTP_VAR_INDEX_MISS_SLOTS; i++) {
+        s = &sh->slots[i];
+
+        len = s->len;
+
+        if (len == 0 || n == NGX_HTTP_VAR_INDEX_MISS_NAMES) {
+            continue;
+        }
+
+        ngx_memory_barrier();
+
+        p = ngx_sprintf(p, "%s\"%*s\":%uA", n ? "," : "", len, s->name,
+                        s->count);
+        n++;
+    }
+
+    other = sh ? sh->other : 0;
+
+    if (other) {
+        p = ngx_sprintf(p, "%s\"" NGX_HTTP_VAR_INDEX_OTHER "\":%uA",
+                        n ? "," : "", other);
+    }
+
+    return ngx_cpymem(p, "}}\n", sizeof("}}\n") - 1);
+}
