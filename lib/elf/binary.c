@@ -5,8 +5,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -129,8 +132,87 @@ ngxl_opt_from_flags(const char *flags)
 }
 
 
+/*
+ * libelf maps the files it reads.  A file truncated while it is mapped (a
+ * build rewriting it, a hostile writer) raises SIGBUS at the first page it
+ * no longer has.  While a binary is read, such a page becomes a page of
+ * zeros, hostile bytes like any others, and the read fails afterwards.
+ * Only BUS_ADRERR is taken: any other SIGBUS gets the default action.
+ */
+
+static volatile sig_atomic_t  ngxl_binary_changed;
+static uintptr_t              ngxl_binary_page;
+
+
+static void
+ngxl_binary_sigbus(int signo, siginfo_t *si, void *ctx)
+{
+    void  *page;
+
+    (void) signo;
+    (void) ctx;
+
+    if (si->si_code == BUS_ADRERR && ngxl_binary_page) {
+        page = (void *) ((uintptr_t) si->si_addr & ~(ngxl_binary_page - 1));
+
+        if (mmap(page, (size_t) ngxl_binary_page, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0)
+            != MAP_FAILED)
+        {
+            ngxl_binary_changed = 1;
+            return;
+        }
+    }
+
+    /* not a file cut under us: returning faults again, and crashes */
+    (void) signal(SIGBUS, SIG_DFL);
+}
+
+
+static int ngxl_binary_read_file(ngxl_binary_t *b, const char *path,
+    const ngxl_bin_opts_t *opts);
+
+
 int
 ngxl_binary_read(ngxl_binary_t *b, const char *path,
+    const ngxl_bin_opts_t *opts)
+{
+    int               rc;
+    long              page;
+    struct sigaction  sa, old;
+
+    page = sysconf(_SC_PAGESIZE);
+    ngxl_binary_page = page > 0 ? (uintptr_t) page : 4096;
+    ngxl_binary_changed = 0;
+
+    memset(&sa, 0, sizeof(struct sigaction));
+    sa.sa_sigaction = ngxl_binary_sigbus;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+
+    if (sigaction(SIGBUS, &sa, &old) == -1) {
+        old.sa_handler = SIG_DFL;
+        sigemptyset(&old.sa_mask);
+        old.sa_flags = 0;
+    }
+
+    rc = ngxl_binary_read_file(b, path, opts);
+
+    (void) sigaction(SIGBUS, &old, NULL);
+
+    if (ngxl_binary_changed) {
+        ngxl_binary_changed = 0;
+        b->err = ngxl_psprintf(&b->pool, "changed while it was read (a file "
+                               "it uses was cut short under us)");
+        return NGXL_ERROR;
+    }
+
+    return rc;
+}
+
+
+static int
+ngxl_binary_read_file(ngxl_binary_t *b, const char *path,
     const ngxl_bin_opts_t *opts)
 {
     int            fd, rc;
@@ -147,7 +229,9 @@ ngxl_binary_read(ngxl_binary_t *b, const char *path,
         return NGXL_ERROR;
     }
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO is refused below, never waited on */
+
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
     if (fd == -1) {
         b->err = ngxl_psprintf(&b->pool, "%s", strerror(errno));

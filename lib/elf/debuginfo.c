@@ -112,7 +112,9 @@ ngxl_debug_try(ngxl_binary_t *b, const char *path, int check_crc,
     unsigned long c;
     unsigned char buf[65536];
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO is refused below, never waited on */
+
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
     if (fd == -1) {
         ngxl_debug_tried(b, path, strerror(errno));
