@@ -85,10 +85,10 @@ ngxl_cli_lua_accesses(ngxl_cli_t *cli, const ngxl_lua_project_t *p)
             a = p->scan.accesses.elts[i];
 
             o = json_object();
-            json_object_set_new(o, "file", json_string(a->file));
+            json_object_set_new(o, "file", ngxl_json_text(a->file));
             json_object_set_new(o, "line", json_integer(a->line));
             json_object_set_new(o, "column", json_integer(a->col));
-            json_object_set_new(o, "name", a->name ? json_string(a->name)
+            json_object_set_new(o, "name", a->name ? ngxl_json_text(a->name)
                                                    : json_null());
             json_object_set_new(o, "kind",
                                 json_string(ngxl_cli_kinds[a->kind]));

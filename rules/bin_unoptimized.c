@@ -47,7 +47,7 @@ ngxl_bu_cus(ngxl_check_t *chk, const ngxl_binary_t *b)
         }
 
         code += cu->code_bytes;
-        json_array_append_new(names, json_string(cu->name));
+        json_array_append_new(names, ngxl_json_text(cu->name));
 
         if (n < NGXL_BU_NAMES) {
             ngxl_buf_printf(&msg, "%s%s", n ? ", " : "", cu->name);

@@ -59,7 +59,7 @@ ngxl_luv_check(ngxl_check_t *chk, const ngxl_lua_project_t *p)
                                   a->loops ? ", in a loop" : "");
 
         f->extra = json_object();
-        json_object_set_new(f->extra, "variable", json_string(h->name));
+        json_object_set_new(f->extra, "variable", ngxl_json_text(h->name));
         json_object_set_new(f->extra, "score", json_integer(h->score));
         json_object_set_new(f->extra, "phase",
                             json_string(ngxl_lua_phase_name(h->phases)));

@@ -345,6 +345,109 @@ ngxl_diags_count(const ngxl_diags_t *ds, size_t count[3])
 }
 
 
+/* the length of the valid UTF-8 sequence at P, or 0 */
+
+size_t
+ngxl_utf8_len(const unsigned char *p, const unsigned char *last)
+{
+    size_t    n, i;
+    uint32_t  c, min;
+
+    if (p[0] < 0x80) {
+        return 1;
+    }
+
+    if ((p[0] & 0xe0) == 0xc0) {
+        n = 2;
+        c = p[0] & 0x1f;
+        min = 0x80;
+
+    } else if ((p[0] & 0xf0) == 0xe0) {
+        n = 3;
+        c = p[0] & 0x0f;
+        min = 0x800;
+
+    } else if ((p[0] & 0xf8) == 0xf0) {
+        n = 4;
+        c = p[0] & 0x07;
+        min = 0x10000;
+
+    } else {
+        return 0;
+    }
+
+    if ((size_t) (last - p) < n) {
+        return 0;
+    }
+
+    for (i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+
+        c = (c << 6) | (p[i] & 0x3f);
+    }
+
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+        return 0;
+    }
+
+    return n;
+}
+
+
+/*
+ * A JSON string of S (null for NULL).  JSON text is UTF-8: a message may
+ * quote bytes of a configuration or a binary that is not, and those bytes
+ * become U+FFFD; jansson would refuse the string.
+ */
+
+json_t *
+ngxl_json_text(const char *s)
+{
+    size_t                n;
+    json_t               *v;
+    ngxl_buf_t            b;
+    const unsigned char  *p, *last;
+
+    if (s == NULL) {
+        return json_null();
+    }
+
+    v = json_string(s);
+    if (v) {
+        return v;
+    }
+
+    ngxl_buf_init(&b);
+
+    p = (const unsigned char *) s;
+    last = p + strlen(s);
+
+    while (p < last) {
+        n = ngxl_utf8_len(p, last);
+
+        if (n == 0) {
+            ngxl_buf_adds(&b, "\xef\xbf\xbd");
+            p++;
+            continue;
+        }
+
+        ngxl_buf_add(&b, p, n);
+        p += n;
+    }
+
+    v = json_stringn(b.data ? b.data : "", b.len);
+    ngxl_buf_free(&b);
+
+    if (v == NULL) {
+        ngxl_oom();
+    }
+
+    return v;
+}
+
+
 void
 ngxl_json_dump(json_t *v, ngxl_buf_t *out)
 {

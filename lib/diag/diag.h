@@ -170,6 +170,12 @@ void ngxl_emit_github(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
 void ngxl_json_arena_begin(void);
 void ngxl_json_arena_end(void);
 
+/* the length of the valid UTF-8 sequence at P (before LAST), or 0 */
+size_t ngxl_utf8_len(const unsigned char *p, const unsigned char *last);
+
+/* a JSON string of any bytes: invalid UTF-8 becomes U+FFFD; NULL: null */
+json_t *ngxl_json_text(const char *s);
+
 /* dumps a jansson value into OUT, indented, with a final line feed */
 void ngxl_json_dump(json_t *v, ngxl_buf_t *out);
 

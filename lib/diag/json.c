@@ -13,13 +13,6 @@
 
 
 static json_t *
-ngxl_json_str(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-
-static json_t *
 ngxl_json_finding(const ngxl_finding_t *f)
 {
     size_t              i;
@@ -31,8 +24,8 @@ ngxl_json_finding(const ngxl_finding_t *f)
     json_object_set_new(o, "rule", json_string(f->rule));
     json_object_set_new(o, "severity",
                         json_string(ngxl_severity_name(f->severity)));
-    json_object_set_new(o, "message", json_string(f->message));
-    json_object_set_new(o, "file", ngxl_json_str(f->file));
+    json_object_set_new(o, "message", ngxl_json_text(f->message));
+    json_object_set_new(o, "file", ngxl_json_text(f->file));
     json_object_set_new(o, "line", json_integer(f->line));
     json_object_set_new(o, "column", json_integer(f->col));
     json_object_set_new(o, "end_line", json_integer(f->end_line));
@@ -46,10 +39,10 @@ ngxl_json_finding(const ngxl_finding_t *f)
 
         n = json_object();
         json_object_set_new(n, "file",
-                            ngxl_json_str(note->file ? note->file : f->file));
+                            ngxl_json_text(note->file ? note->file : f->file));
         json_object_set_new(n, "line", json_integer(note->line));
         json_object_set_new(n, "column", json_integer(note->col));
-        json_object_set_new(n, "message", json_string(note->message));
+        json_object_set_new(n, "message", ngxl_json_text(note->message));
         json_array_append_new(notes, n);
     }
 

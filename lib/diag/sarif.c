@@ -42,57 +42,6 @@ ngxl_sarif_level(ngxl_severity_t sev)
 }
 
 
-/* the length of the valid UTF-8 sequence at P, or 0 */
-
-static size_t
-ngxl_sarif_utf8_len(const unsigned char *p, const unsigned char *last)
-{
-    size_t    n, i;
-    uint32_t  c, min;
-
-    if (p[0] < 0x80) {
-        return 1;
-    }
-
-    if ((p[0] & 0xe0) == 0xc0) {
-        n = 2;
-        c = p[0] & 0x1f;
-        min = 0x80;
-
-    } else if ((p[0] & 0xf0) == 0xe0) {
-        n = 3;
-        c = p[0] & 0x0f;
-        min = 0x800;
-
-    } else if ((p[0] & 0xf8) == 0xf0) {
-        n = 4;
-        c = p[0] & 0x07;
-        min = 0x10000;
-
-    } else {
-        return 0;
-    }
-
-    if ((size_t) (last - p) < n) {
-        return 0;
-    }
-
-    for (i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-
-        c = (c << 6) | (p[i] & 0x3f);
-    }
-
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-        return 0;
-    }
-
-    return n;
-}
-
-
 static int
 ngxl_sarif_utf8_valid(const char *s)
 {
@@ -103,7 +52,7 @@ ngxl_sarif_utf8_valid(const char *s)
     last = p + strlen(s);
 
     while (p < last) {
-        n = ngxl_sarif_utf8_len(p, last);
+        n = ngxl_utf8_len(p, last);
         if (n == 0) {
             return 0;
         }
@@ -115,54 +64,12 @@ ngxl_sarif_utf8_valid(const char *s)
 }
 
 
-/*
- * A JSON string of S.  JSON text is UTF-8: a message may quote bytes of a
- * configuration that is not, and those bytes become U+FFFD.
- */
+/* a JSON string of S, "" for NULL (ngxl_json_text() repairs its UTF-8) */
 
 static json_t *
 ngxl_sarif_str(const char *s)
 {
-    size_t                n;
-    json_t               *v;
-    ngxl_buf_t            b;
-    const unsigned char  *p, *last;
-
-    if (s == NULL) {
-        s = "";
-    }
-
-    v = json_string(s);
-    if (v) {
-        return v;
-    }
-
-    ngxl_buf_init(&b);
-
-    p = (const unsigned char *) s;
-    last = p + strlen(s);
-
-    while (p < last) {
-        n = ngxl_sarif_utf8_len(p, last);
-
-        if (n == 0) {
-            ngxl_buf_adds(&b, "\xef\xbf\xbd");
-            p++;
-            continue;
-        }
-
-        ngxl_buf_add(&b, p, n);
-        p += n;
-    }
-
-    v = json_stringn(b.data ? b.data : "", b.len);
-    ngxl_buf_free(&b);
-
-    if (v == NULL) {
-        ngxl_oom();
-    }
-
-    return v;
+    return ngxl_json_text(s ? s : "");
 }
 
 

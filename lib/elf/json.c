@@ -14,21 +14,15 @@
 #include <jansson.h>
 
 #include "elf.h"
+#include "../diag/diag.h"
 
+
+/* producers and paths are bytes: what is not UTF-8 becomes U+FFFD */
 
 static json_t *
 ngxl_bjson_str(const char *s)
 {
-    json_t  *v;
-
-    if (s == NULL) {
-        return json_null();
-    }
-
-    /* producers and paths are bytes: keep what is UTF-8 */
-    v = json_string(s);
-
-    return v ? v : json_null();
+    return ngxl_json_text(s);
 }
 
 
