@@ -670,7 +670,7 @@ ngxl_dwarf_scan(ngxl_binary_t *b, Elf *elf, Elf *alt,
             ngxl_dwarf_cu(b, dbg, die, opts, cu, 1);
         }
 
-        if (cu->name == NULL) {
+        if (cu->name == NULL || cu->name[0] == '\0') {
             cu->name = ngxl_psprintf(&b->pool, "<unit %zu>", b->cus.n + 1);
         }
 
