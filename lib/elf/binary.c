@@ -5,11 +5,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -133,39 +132,32 @@ ngxl_opt_from_flags(const char *flags)
 
 
 /*
- * libelf maps the files it reads.  A file truncated while it is mapped (a
+ * libelf maps the files it reads.  A file cut short while it is mapped (a
  * build rewriting it, a hostile writer) raises SIGBUS at the first page it
- * no longer has.  While a binary is read, such a page becomes a page of
- * zeros, hostile bytes like any others, and the read fails afterwards.
- * Only BUS_ADRERR is taken: any other SIGBUS gets the default action.
+ * no longer has, wherever that page is read: in libelf, in libdwarf, here.
+ * While a binary is read, that SIGBUS (BUS_ADRERR) jumps back to
+ * ngxl_binary_read(), which fails the read: nothing goes on with bytes
+ * that are gone.  What was open then (libelf's and libdwarf's handles, a
+ * few descriptors) is abandoned: a bounded leak, once per such file.  Any
+ * other SIGBUS gets the default action.
  */
 
-static volatile sig_atomic_t  ngxl_binary_changed;
-static uintptr_t              ngxl_binary_page;
+static sigjmp_buf             ngxl_binary_jmp;
+static volatile sig_atomic_t  ngxl_binary_reading;
 
 
 static void
 ngxl_binary_sigbus(int signo, siginfo_t *si, void *ctx)
 {
-    void  *page;
-
-    (void) signo;
     (void) ctx;
 
-    if (si->si_code == BUS_ADRERR && ngxl_binary_page) {
-        page = (void *) ((uintptr_t) si->si_addr & ~(ngxl_binary_page - 1));
-
-        if (mmap(page, (size_t) ngxl_binary_page, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0)
-            != MAP_FAILED)
-        {
-            ngxl_binary_changed = 1;
-            return;
-        }
+    if (si->si_code == BUS_ADRERR && ngxl_binary_reading) {
+        ngxl_binary_reading = 0;
+        siglongjmp(ngxl_binary_jmp, 1);
     }
 
     /* not a file cut under us: returning faults again, and crashes */
-    (void) signal(SIGBUS, SIG_DFL);
+    (void) signal(signo, SIG_DFL);
 }
 
 
@@ -178,12 +170,11 @@ ngxl_binary_read(ngxl_binary_t *b, const char *path,
     const ngxl_bin_opts_t *opts)
 {
     int               rc;
-    long              page;
     struct sigaction  sa, old;
 
-    page = sysconf(_SC_PAGESIZE);
-    ngxl_binary_page = page > 0 ? (uintptr_t) page : 4096;
-    ngxl_binary_changed = 0;
+    memset(b, 0, sizeof(ngxl_binary_t));
+    ngxl_pool_init(&b->pool);
+    b->path = ngxl_pstrndup(&b->pool, path, strlen(path));
 
     memset(&sa, 0, sizeof(struct sigaction));
     sa.sa_sigaction = ngxl_binary_sigbus;
@@ -191,21 +182,25 @@ ngxl_binary_read(ngxl_binary_t *b, const char *path,
     sigemptyset(&sa.sa_mask);
 
     if (sigaction(SIGBUS, &sa, &old) == -1) {
-        old.sa_handler = SIG_DFL;
-        sigemptyset(&old.sa_mask);
-        old.sa_flags = 0;
+        b->err = ngxl_psprintf(&b->pool, "sigaction(SIGBUS): %s",
+                               strerror(errno));
+        return NGXL_ERROR;
     }
 
-    rc = ngxl_binary_read_file(b, path, opts);
-
-    (void) sigaction(SIGBUS, &old, NULL);
-
-    if (ngxl_binary_changed) {
-        ngxl_binary_changed = 0;
+    if (sigsetjmp(ngxl_binary_jmp, 1) != 0) {
+        (void) sigaction(SIGBUS, &old, NULL);
         b->err = ngxl_psprintf(&b->pool, "changed while it was read (a file "
                                "it uses was cut short under us)");
         return NGXL_ERROR;
     }
+
+    ngxl_binary_reading = 1;
+
+    rc = ngxl_binary_read_file(b, path, opts);
+
+    ngxl_binary_reading = 0;
+
+    (void) sigaction(SIGBUS, &old, NULL);
 
     return rc;
 }
@@ -219,10 +214,6 @@ ngxl_binary_read_file(ngxl_binary_t *b, const char *path,
     Elf           *elf;
     struct stat    st;
     ngxl_dfile_t   d, alt;
-
-    memset(b, 0, sizeof(ngxl_binary_t));
-    ngxl_pool_init(&b->pool);
-    b->path = ngxl_pstrndup(&b->pool, path, strlen(path));
 
     if (elf_version(EV_CURRENT) == EV_NONE) {
         b->err = ngxl_psprintf(&b->pool, "libelf: %s", elf_errmsg(-1));
