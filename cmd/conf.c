@@ -14,32 +14,56 @@
 
 
 
+#define NGXL_DUMP_MAX  ((size_t) 1 << 31)
+
+
 static int
 ngxl_cli_read_dump(ngxl_cli_t *cli, ngxl_buf_t *dump)
 {
-    char  chunk[65536];
+    int    err;
+    char   chunk[65536];
+    FILE  *in;
     size_t n;
 
     ngxl_buf_init(dump);
 
+    in = stdin;
+
     if (strcmp(cli->from_dump, "-") != 0) {
-        if (ngxl_read_file(cli->from_dump, (size_t) 1 << 31, dump)
-            != NGXL_OK)
-        {
+        if (ngxl_read_file(cli->from_dump, NGXL_DUMP_MAX, dump) == NGXL_OK) {
+            return NGXL_OK;
+        }
+
+        /* a pipe named on purpose (<(nginx -T)) is read like stdin */
+
+        in = errno == NGXL_ENOTREG ? fopen(cli->from_dump, "r") : NULL;
+
+        if (in == NULL) {
             fprintf(stderr, "ngxlint: %s: %s\n", cli->from_dump,
-                    strerror(errno));
+                    ngxl_strerror(errno));
             return NGXL_ERROR;
         }
-        return NGXL_OK;
     }
 
-    while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+    while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0) {
+        if (dump->len + n > NGXL_DUMP_MAX) {
+            errno = EFBIG;
+            break;
+        }
+
         ngxl_buf_add(dump, chunk, n);
     }
 
-    if (ferror(stdin)) {
-        fprintf(stderr, "ngxlint: reading the dump from stdin: %s\n",
-                strerror(errno));
+    err = n > 0 || ferror(in) ? errno : 0;
+
+    if (in != stdin) {
+        fclose(in);
+    }
+
+    if (err) {
+        fprintf(stderr, "ngxlint: reading the dump from %s: %s\n",
+                in == stdin ? "stdin" : cli->from_dump, strerror(err));
+        ngxl_buf_free(dump);
         return NGXL_ERROR;
     }
 

@@ -472,14 +472,25 @@ ngxl_hmap_put(ngxl_hmap_t *h, const char *key, size_t len, void *value)
 }
 
 
+const char *
+ngxl_strerror(int err)
+{
+    return err == NGXL_ENOTREG ? "not a regular file" : strerror(err);
+}
+
+
 int
 ngxl_read_file(const char *path, size_t max, ngxl_buf_t *out)
 {
     int          fd, err;
+    char        *p;
+    size_t       size;
     ssize_t      n;
     struct stat  st;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO without a writer would block open() for ever */
+
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd == -1) {
         return NGXL_ERROR;
     }
@@ -493,18 +504,48 @@ ngxl_read_file(const char *path, size_t max, ngxl_buf_t *out)
         goto failed;
     }
 
-    if (S_ISREG(st.st_mode) && (uint64_t) st.st_size > max) {
+    if (!S_ISREG(st.st_mode)) {
+        errno = NGXL_ENOTREG;
+        goto failed;
+    }
+
+    if ((uint64_t) st.st_size > max) {
         errno = EFBIG;
         goto failed;
     }
 
+    /*
+     * what it says it has, the NUL and one byte to see the end by without
+     * growing (doubling would ask for twice a large file); a file too large
+     * for the memory we may use is an error, not an abort
+     */
+
     ngxl_buf_init(out);
-    ngxl_buf_reserve(out, S_ISREG(st.st_mode) ? (size_t) st.st_size + 1 : 4096);
+
+    size = (size_t) st.st_size + 2;
+    out->data = malloc(size);
+
+    if (out->data == NULL) {
+        errno = ENOMEM;
+        goto failed;
+    }
+
+    out->cap = size;
 
     for ( ;; ) {
         if (out->cap - out->len <= 1) {
             /* larger than it said (it grows as we read): more room */
-            ngxl_buf_reserve(out, 65536);
+            size = out->cap < max / 2 ? out->cap * 2 : max + 2;
+            p = realloc(out->data, size);
+
+            if (p == NULL) {
+                ngxl_buf_free(out);
+                errno = ENOMEM;
+                goto failed;
+            }
+
+            out->data = p;
+            out->cap = size;
         }
 
         n = read(fd, out->data + out->len, out->cap - out->len - 1);

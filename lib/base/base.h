@@ -103,9 +103,16 @@ void *ngxl_hmap_put(ngxl_hmap_t *h, const char *key, size_t len, void *value);
 
 /*
  * Reads a whole regular file into *out (NUL-terminated).  Returns NGXL_OK,
- * or NGXL_ERROR with errno set (EISDIR for a directory, EFBIG past max).
+ * or NGXL_ERROR with errno set (EISDIR for a directory, EFBIG past max,
+ * NGXL_ENOTREG for a FIFO, a device or a socket: those could block, or
+ * never end, and are never read).  It never waits in open().
  */
 int ngxl_read_file(const char *path, size_t max, ngxl_buf_t *out);
+
+#define NGXL_ENOTREG  0x10000    /* beyond every errno */
+
+/* strerror(), and "not a regular file" for NGXL_ENOTREG */
+const char *ngxl_strerror(int err);
 
 /* a fatal out-of-memory exit; the only place the library may stop */
 void ngxl_oom(void) __attribute__((noreturn));

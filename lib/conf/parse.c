@@ -60,6 +60,8 @@ static uint32_t ngxl_conf_child_ctx(uint32_t ctx, ngxl_dir_t *d);
 static int ngxl_conf_name_is(const ngxl_dir_t *d, const char *name);
 static void ngxl_conf_include(ngxl_parser_t *ps, ngxl_dir_t *d, int body);
 static ngxl_cfile_t *ngxl_conf_file(ngxl_parser_t *ps, const char *path);
+static void ngxl_conf_file_error(ngxl_parser_t *ps, ngxl_cfile_t *file,
+    ngxl_dir_t *d);
 static ngxl_cerr_t *ngxl_conf_error(ngxl_conf_t *conf, int kind,
     ngxl_cfile_t *file, uint32_t line, uint32_t col, uint32_t end_col,
     ngxl_dir_t *dir, const char *fmt, ...)
@@ -179,9 +181,7 @@ ngxl_conf_parse(ngxl_conf_t *conf, const char *path,
     file = ngxl_conf_file(&ps, path);
 
     if (file->err) {
-        ngxl_conf_error(conf, NGXL_CERR_INCLUDE, file, 0, 0, 0, NULL,
-                        "open() \"%s\" failed (%d: %s)", file->path,
-                        file->err, strerror(file->err));
+        ngxl_conf_file_error(&ps, file, NULL);
         ngxl_vec_free(&ps.active);
         return NGXL_ERROR;
     }
@@ -849,10 +849,7 @@ ngxl_conf_include_one(ngxl_parser_t *ps, ngxl_dir_t *d, const char *path,
     file = ngxl_conf_file(ps, path);
 
     if (file->err) {
-        ngxl_conf_error(conf, NGXL_CERR_INCLUDE, d->inst->file, d->line,
-                        arg->col, arg->col + arg->len, d,
-                        "open() \"%s\" failed (%d: %s)", file->path,
-                        file->err, strerror(file->err));
+        ngxl_conf_file_error(ps, file, d);
         return;
     }
 
@@ -984,6 +981,40 @@ ngxl_conf_include(ngxl_parser_t *ps, ngxl_dir_t *d, int body)
     }
 
     globfree(&gl);
+}
+
+
+/* FILE could not be read: at the include D, or (D NULL) the main file */
+
+static void
+ngxl_conf_file_error(ngxl_parser_t *ps, ngxl_cfile_t *file, ngxl_dir_t *d)
+{
+    uint32_t       line, col, end_col;
+    ngxl_cfile_t  *in;
+
+    in = file;
+    line = 0;
+    col = 0;
+    end_col = 0;
+
+    if (d) {
+        in = d->inst->file;
+        line = d->line;
+        col = d->args[1].col;
+        end_col = d->args[1].col + d->args[1].len;
+    }
+
+    if (file->err == NGXL_ENOTREG) {
+        /* nginx would block on a FIFO, or read a device as empty */
+        ngxl_conf_error(ps->conf, NGXL_CERR_INCLUDE, in, line, col, end_col,
+                        d, "\"%s\" is not a regular file: not read",
+                        file->path);
+        return;
+    }
+
+    ngxl_conf_error(ps->conf, NGXL_CERR_INCLUDE, in, line, col, end_col, d,
+                    "open() \"%s\" failed (%d: %s)", file->path, file->err,
+                    strerror(file->err));
 }
 
 

@@ -781,7 +781,7 @@ ngxl_lua_scan_chunks(ngxl_lua_project_t *p)
 
         if (ngxl_read_file(c->path, NGXL_LUA_MAX_FILE, buf) != NGXL_OK) {
             ngxl_vec_push(&p->problems, ngxl_psprintf(&p->pool, "%s: %s",
-                          c->path, strerror(errno)));
+                          c->path, ngxl_strerror(errno)));
             continue;
         }
 
