@@ -19,6 +19,9 @@
 #define NGXL_C_GREEN    "\033[1;32m"
 #define NGXL_C_RESET    "\033[0m"
 
+/* the bytes of a long line quoted around a finding's column */
+#define NGXL_TEXT_QUOTE_MAX  240
+
 
 static void
 ngxl_text_color(ngxl_buf_t *out, const ngxl_emit_opts_t *opts,
@@ -50,9 +53,9 @@ static void
 ngxl_text_quote(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
     const ngxl_finding_t *f, ngxl_buf_t *out)
 {
-    int                   width;
+    int                   width, cut;
     char                  num[16];
-    size_t                len, i, from, to;
+    size_t                len, i, from, to, skip;
     const char           *p;
     const ngxl_source_t  *src;
 
@@ -69,7 +72,34 @@ ngxl_text_quote(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
         width = 4;
     }
 
-    ngxl_buf_printf(out, " %*u | ", width, f->line);
+    from = f->col ? f->col - 1 : 0;
+    to = (f->end_line == f->line && f->end_col > f->col) ? f->end_col - 1
+                                                         : from + 1;
+
+    /*
+     * a long line (minified, generated, hostile: one line of a gigabyte)
+     * is quoted around the column only, its cuts marked "..."
+     */
+
+    skip = 0;
+    cut = 0;
+
+    if (len > NGXL_TEXT_QUOTE_MAX) {
+        skip = from > NGXL_TEXT_QUOTE_MAX / 2 ? from - NGXL_TEXT_QUOTE_MAX / 2
+                                              : 0;
+        if (skip > len) {
+            skip = len;
+        }
+
+        cut = len - skip > NGXL_TEXT_QUOTE_MAX;
+
+        p += skip;
+        len = cut ? NGXL_TEXT_QUOTE_MAX : len - skip;
+        from -= skip < from ? skip : from;
+        to -= skip < to ? skip : to;
+    }
+
+    ngxl_buf_printf(out, " %*u | %s", width, f->line, skip ? "..." : "");
 
     for (i = 0; i < len; i++) {
         /* control bytes would move the terminal's cursor */
@@ -77,13 +107,9 @@ ngxl_text_quote(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
                            ? '?' : p[i]);
     }
 
-    ngxl_buf_addc(out, '\n');
+    ngxl_buf_adds(out, cut ? "...\n" : "\n");
 
-    ngxl_buf_printf(out, " %*s | ", width, "");
-
-    from = f->col ? f->col - 1 : 0;
-    to = (f->end_line == f->line && f->end_col > f->col) ? f->end_col - 1
-                                                         : from + 1;
+    ngxl_buf_printf(out, " %*s | %s", width, "", skip ? "   " : "");
     if (from > len) {
         from = len;
     }
