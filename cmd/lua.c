@@ -257,6 +257,22 @@ ngxl_cli_lua(ngxl_cli_t *cli)
         goto done;
     }
 
+    /*
+     * a block that does not end, an include that cannot be read: the Lua
+     * they hide is not checked, which is said, and the exit is 2
+     */
+
+    for (i = 0; config && i < conf.errors.n; i++) {
+        e = conf.errors.elts[i];
+
+        if (e->kind == NGXL_CERR_SYNTAX || e->kind == NGXL_CERR_INCLUDE) {
+            fprintf(stderr, "ngxlint: %s:%u:%u: %s: the Lua there is not "
+                    "checked\n", e->file ? e->file->path : config, e->line,
+                    e->col, e->msg);
+            status = NGXL_EXIT_ERROR;
+        }
+    }
+
     ngxl_lua_project(&p, config ? &conf : NULL, (char *const *) lua.elts,
                      lua.n, cli->prefix);
 
