@@ -285,6 +285,20 @@ ngxl_fix_run(ngxl_fix_t *fx, const char *path, const ngxl_conf_opts_t *co,
                 break;
             }
 
+            /*
+             * an include that could not be read (missing, a cycle, not a
+             * regular file) hides settings that the fixes must keep
+             */
+            e = ngxl_conf_first_error(&conf, NGXL_CERR_INCLUDE);
+
+            if (e != NULL) {
+                snprintf(fx->err, sizeof(fx->err), "%s:%u: %s: no fix is "
+                         "applied to a configuration not read whole",
+                         e->file ? e->file->path : path, e->line, e->msg);
+                ngxl_conf_free(&conf);
+                break;
+            }
+
             errors0 = errors;
 
         } else if (errors > errors0) {
