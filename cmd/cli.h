@@ -72,6 +72,9 @@ typedef struct {
     const char         *baseline;         /* --baseline FILE             */
     unsigned            update_baseline:1;
     unsigned            configured:1;     /* defaults set before config */
+    double              sample;           /* audit: --sample SECONDS     */
+    const char         *status_url;       /* audit: --status-url URL     */
+    const char         *host;             /* audit: the host, for json   */
     ngxl_vec_t          enable;           /* char * rule ids */
     ngxl_vec_t          disable;
     ngxl_vec_t          ignore;
@@ -109,6 +112,9 @@ int ngxl_cli_bin_one(ngxl_cli_t *cli, const char *path,
 
 /* lua.c */
 int ngxl_cli_lua(ngxl_cli_t *cli);
+
+/* audit.c */
+int ngxl_cli_audit(ngxl_cli_t *cli);
 
 /* check.c */
 int ngxl_cli_check(ngxl_cli_t *cli, int mode);

@@ -79,6 +79,12 @@ ngxl_cli_usage(FILE *out)
 "  --hot-threshold N   a variable scoring N or more is a warning (2)\n"
 "  --fix, --write      insert the directives into the main http {}\n"
 "\n"
+"audit (the running nginx masters of this host, read-only):\n"
+"  --sample SECONDS    sample the workers' upstream connections this long\n"
+"                      (default 2)\n"
+"  --status-url URL    read var_index_status there (loopback only; default:\n"
+"                      a location found in the configuration)\n"
+"\n"
 "binaries (bin):\n"
 "  --list-cus          print each compilation unit's verdict (or, for\n"
 "                      stripped code, the address ranges) instead\n"
@@ -112,6 +118,7 @@ static int
 ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
 {
     int    c, i;
+    char  *end;
 
     enum {
         OPT_FORMAT = 256, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_COLOR,
@@ -120,7 +127,7 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
         OPT_WRITE, OPT_BACKUP, OPT_KEEPALIVE, OPT_NGINX_VERSION, OPT_NGINX,
         OPT_LIST_CUS, OPT_DEBUG_DIR, OPT_DEBUGINFOD, OPT_LIST_ACCESSES,
         OPT_EMIT_INDEX, OPT_DIALECT, OPT_HOT_THRESHOLD, OPT_BASELINE,
-        OPT_UPDATE_BASELINE, OPT_NO_CONFIG
+        OPT_UPDATE_BASELINE, OPT_NO_CONFIG, OPT_SAMPLE, OPT_STATUS_URL
     };
 
     static const struct option  longopts[] = {
@@ -155,6 +162,8 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
         { "baseline", required_argument, NULL, OPT_BASELINE },
         { "update-baseline", no_argument, NULL, OPT_UPDATE_BASELINE },
         { "no-config", no_argument, NULL, OPT_NO_CONFIG },
+        { "sample", required_argument, NULL, OPT_SAMPLE },
+        { "status-url", required_argument, NULL, OPT_STATUS_URL },
         { "version", no_argument, NULL, OPT_VERSION },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
@@ -320,6 +329,20 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
 
         case OPT_NO_CONFIG:
             break;              /* seen before the command line was read */
+
+        case OPT_SAMPLE:
+            cli->sample = strtod(optarg, &end);
+            if (*end != '\0' || !(cli->sample >= 0.1 && cli->sample <= 600))
+            {
+                fprintf(stderr, "ngxlint: --sample takes 0.1 to 600 "
+                        "seconds\n");
+                return NGXL_ERROR;
+            }
+            break;
+
+        case OPT_STATUS_URL:
+            cli->status_url = optarg;
+            break;
 
         case OPT_LIST_ACCESSES:
             cli->list_accesses = 1;
@@ -596,6 +619,9 @@ main(int argc, char **argv)
 
     } else if (strcmp(cli.cmd, "lua") == 0) {
         rc = ngxl_cli_lua(&cli);
+
+    } else if (strcmp(cli.cmd, "audit") == 0) {
+        rc = ngxl_cli_audit(&cli);
 
     } else if (strcmp(cli.cmd, "parse") == 0) {
         rc = ngxl_cli_parse_cmd(&cli);

@@ -141,6 +141,7 @@ ngxl_cli_report(ngxl_cli_t *cli, ngxl_diags_t *ds, int failed)
         eo.nginx_source = cli->version.source;
     }
     eo.version = NGXL_VERSION;
+    eo.host = cli->host;
 
     /* what is left out: skipped paths, suppressions, the baseline */
 

@@ -207,3 +207,43 @@ ngxl_check_lua(const ngxl_rule_use_t *use, size_t n,
 {
     ngxl_check_each(use, n, opts, conf, p, diags, ngxl_check_lua_one, p);
 }
+
+
+void
+ngxl_check_live(const ngxl_rule_use_t *use, size_t n,
+    const ngxl_check_opts_t *opts, const ngxl_conf_t *conf,
+    const ngxl_audit_t *a, ngxl_diags_t *diags)
+{
+    size_t        i;
+    ngxl_check_t  chk;
+    int           built;
+    ngxl_model_t  model;
+    ngxl_pool_t   pool;
+
+    built = 0;
+    ngxl_pool_init(&pool);
+
+    for (i = 0; i < n; i++) {
+        if (use[i].rule->live == NULL) {
+            continue;
+        }
+
+        memset(&chk, 0, sizeof(ngxl_check_t));
+        chk.diags = diags;
+        chk.rule = use[i].rule;
+        chk.severity = use[i].severity;
+        chk.opts = opts;
+        chk.conf = conf;
+        chk.model = &model;
+        chk.built = &built;
+        chk.pool = &pool;
+
+        use[i].rule->live(&chk, a);
+    }
+
+    ngxl_pool_free(&pool);
+
+    if (built) {
+        ngxl_model_free(&model);
+    }
+}

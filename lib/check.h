@@ -45,6 +45,7 @@ typedef struct {
 
 typedef struct ngxl_rule_s   ngxl_rule_t;
 typedef struct ngxl_check_s  ngxl_check_t;
+typedef struct ngxl_audit_s  ngxl_audit_t;     /* lib/audit/audit.h */
 
 struct ngxl_rule_s {
     const char          *id;
@@ -55,6 +56,7 @@ struct ngxl_rule_s {
     void               (*conf)(ngxl_check_t *chk, const ngxl_conf_t *conf);
     void               (*bin)(ngxl_check_t *chk, const ngxl_binary_t *b);
     void               (*lua)(ngxl_check_t *chk, const ngxl_lua_project_t *p);
+    void               (*live)(ngxl_check_t *chk, const ngxl_audit_t *a);
 };
 
 struct ngxl_check_s {
@@ -112,5 +114,13 @@ void ngxl_check_bin(const ngxl_rule_use_t *use, size_t n,
 void ngxl_check_lua(const ngxl_rule_use_t *use, size_t n,
     const ngxl_check_opts_t *opts, const ngxl_conf_t *conf,
     const ngxl_lua_project_t *p, ngxl_diags_t *diags);
+
+/*
+ * runs every rule in USE that reads a running nginx over A (ngxlint
+ * audit); CONF: the configuration it runs, or NULL when unread
+ */
+void ngxl_check_live(const ngxl_rule_use_t *use, size_t n,
+    const ngxl_check_opts_t *opts, const ngxl_conf_t *conf,
+    const ngxl_audit_t *a, ngxl_diags_t *diags);
 
 #endif /* NGXL_CHECK_H */

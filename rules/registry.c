@@ -29,6 +29,9 @@ extern const ngxl_rule_t  ngxl_rule_ngxlint_suppression;
 extern const ngxl_rule_t  ngxl_rule_lua_unindexed_var;
 extern const ngxl_rule_t  ngxl_rule_lua_dynamic_var;
 extern const ngxl_rule_t  ngxl_rule_lua_cosocket_no_keepalive;
+extern const ngxl_rule_t  ngxl_rule_live_connection_churn;
+extern const ngxl_rule_t  ngxl_rule_live_var_index_misses;
+extern const ngxl_rule_t  ngxl_rule_live_unreadable;
 
 
 const ngxl_rule_t  *ngxl_rules[] = {
@@ -53,6 +56,9 @@ const ngxl_rule_t  *ngxl_rules[] = {
     &ngxl_rule_lua_unindexed_var,
     &ngxl_rule_lua_dynamic_var,
     &ngxl_rule_lua_cosocket_no_keepalive,
+    &ngxl_rule_live_connection_churn,
+    &ngxl_rule_live_var_index_misses,
+    &ngxl_rule_live_unreadable,
     &ngxl_rule_ngxlint_suppression,
     NULL
 };

@@ -142,6 +142,7 @@ typedef struct {
     const char      *version;
     const char      *nginx_version; /* the nginx judged for, or NULL      */
     const char      *nginx_source;  /* and where that version came from    */
+    const char      *host;          /* the host audited (json), or NULL    */
 } ngxl_emit_opts_t;
 
 /* what SARIF needs to know of each rule */

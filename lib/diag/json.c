@@ -2,6 +2,7 @@
  * ngxlint: the JSON output, a stable contract:
  *
  *   {"tool":{"name":"ngxlint","version":"..."},
+ *    "host":"..." (ngxlint audit only),
  *    "findings":[{"rule","severity","message","file","line","column",
  *                 "end_line","end_column","fixable","notes":[...], ...}],
  *    "summary":{"error":0,"warning":1,"note":0}}
@@ -69,6 +70,10 @@ ngxl_emit_json(const ngxl_diags_t *ds, const ngxl_emit_opts_t *opts,
     json_object_set_new(tool, "name", json_string("ngxlint"));
     json_object_set_new(tool, "version", json_string(opts->version));
     json_object_set_new(root, "tool", tool);
+
+    if (opts->host) {
+        json_object_set_new(root, "host", json_string(opts->host));
+    }
 
     findings = json_array();
 

@@ -99,6 +99,7 @@ for id in $("$NGXLINT" rules | awk '{print $1}'); do
     conf-*) dir=fixtures/conf ;;
     bin-*)  dir=fixtures/bin ;;
     lua-*)  dir=fixtures/lua ;;
+    live-*) dir=fixtures/audit ;;
     ngxlint-suppression) dir=tests/e2e/adopt.sh ;;
     *)      dir=fixtures/rules/$id ;;
     esac
