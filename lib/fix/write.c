@@ -75,14 +75,23 @@ ngxl_write_fsync_dir(const char *path)
 }
 
 
-/* a unique name beside PATH, created exclusively */
+/*
+ * A unique name beside PATH, created exclusively: DIR/.NAME.ngxlint-WHAT-
+ * PID-N (WHAT "new" or "old").  A run killed mid-way (SIGKILL) leaves them
+ * behind; hidden, no include glob of the directory ever picks them up.
+ */
 
 static char *
 ngxl_write_temp(const char *path, const char *what, int *fd)
 {
-    int    i;
-    char  *name;
-    size_t n;
+    int          i, dlen;
+    char        *name;
+    size_t       n;
+    const char  *base;
+
+    base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    dlen = (int) (base - path);
 
     n = strlen(path) + 64;
 
@@ -92,8 +101,8 @@ ngxl_write_temp(const char *path, const char *what, int *fd)
     }
 
     for (i = 0; i < 100; i++) {
-        snprintf(name, n, "%s.ngxlint-%s-%ld-%d", path, what, (long) getpid(),
-                 i);
+        snprintf(name, n, "%.*s.%s.ngxlint-%s-%ld-%d", dlen, path, base, what,
+                 (long) getpid(), i);
 
         *fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
