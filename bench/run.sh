@@ -5,7 +5,7 @@
 NGXLINT="${1:-build/ngxlint}"
 
 for b in bench/conf.sh bench/keepalive-qps.sh bench/bin.sh bench/lua.sh \
-         bench/var-index.sh; do
+         bench/var-index.sh bench/src.sh; do
     [ -f "$b" ] || continue
     echo "=== $b"
     sh "$b" "$NGXLINT"

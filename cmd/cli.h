@@ -51,6 +51,8 @@ typedef struct {
     int                 dialect;
     unsigned            conf_checked:1;   /* the nginx version mattered */
     unsigned            debuginfod:1;
+    unsigned            no_pch:1;         /* src: --no-pch               */
+    unsigned            jobs;             /* src: -j N, 0: the cores     */
     int                 indent;
     unsigned            keepalive;
     const char         *backup;
@@ -115,6 +117,9 @@ int ngxl_cli_lua(ngxl_cli_t *cli);
 
 /* audit.c */
 int ngxl_cli_audit(ngxl_cli_t *cli);
+
+/* src.c */
+int ngxl_cli_src(ngxl_cli_t *cli);
 
 /* check.c */
 int ngxl_cli_check(ngxl_cli_t *cli, int mode);

@@ -91,6 +91,13 @@ ngxl_cli_usage(FILE *out)
 "  --debug-dir DIR     where debug files are (DIR/.build-id/xx/... too)\n"
 "  --debuginfod        also ask debuginfod-find (the network) for them\n"
 "\n"
+"C sources (src):\n"
+"  -p, --prefix DIR    the build directory: compile_commands.json (CMake,\n"
+"                      bear) or nginx's objs/Makefile\n"
+"  -j, --jobs N        parse N translation units at a time (default: the\n"
+"                      number of cores)\n"
+"  --no-pch            no precompiled header for nginx's core headers\n"
+"\n"
 "parse options (as crossplane's): --single-file, --include-comments,\n"
 "  --combine, --strict, --ignore DIRECTIVES, --indent N\n"
 "\n"
@@ -127,7 +134,8 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
         OPT_WRITE, OPT_BACKUP, OPT_KEEPALIVE, OPT_NGINX_VERSION, OPT_NGINX,
         OPT_LIST_CUS, OPT_DEBUG_DIR, OPT_DEBUGINFOD, OPT_LIST_ACCESSES,
         OPT_EMIT_INDEX, OPT_DIALECT, OPT_HOT_THRESHOLD, OPT_BASELINE,
-        OPT_UPDATE_BASELINE, OPT_NO_CONFIG, OPT_SAMPLE, OPT_STATUS_URL
+        OPT_UPDATE_BASELINE, OPT_NO_CONFIG, OPT_SAMPLE, OPT_STATUS_URL,
+        OPT_NO_PCH
     };
 
     static const struct option  longopts[] = {
@@ -164,6 +172,8 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
         { "no-config", no_argument, NULL, OPT_NO_CONFIG },
         { "sample", required_argument, NULL, OPT_SAMPLE },
         { "status-url", required_argument, NULL, OPT_STATUS_URL },
+        { "jobs", required_argument, NULL, 'j' },
+        { "no-pch", no_argument, NULL, OPT_NO_PCH },
         { "version", no_argument, NULL, OPT_VERSION },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
@@ -180,7 +190,7 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
     cli->color = -1;
     cli->indent = -1;
 
-    while ((c = getopt_long(argc, argv, "qp:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qp:hj:", longopts, NULL)) != -1) {
 
         switch (c) {
 
@@ -371,6 +381,18 @@ ngxl_cli_parse(ngxl_cli_t *cli, int argc, char **argv)
                         "from 1\n");
                 return NGXL_ERROR;
             }
+            break;
+
+        case 'j':
+            cli->jobs = (unsigned) strtoul(optarg, NULL, 10);
+            if (cli->jobs == 0 || cli->jobs > 256) {
+                fprintf(stderr, "ngxlint: --jobs takes 1 to 256\n");
+                return NGXL_ERROR;
+            }
+            break;
+
+        case OPT_NO_PCH:
+            cli->no_pch = 1;
             break;
 
         case OPT_VERSION:
@@ -622,6 +644,9 @@ main(int argc, char **argv)
 
     } else if (strcmp(cli.cmd, "audit") == 0) {
         rc = ngxl_cli_audit(&cli);
+
+    } else if (strcmp(cli.cmd, "src") == 0) {
+        rc = ngxl_cli_src(&cli);
 
     } else if (strcmp(cli.cmd, "parse") == 0) {
         rc = ngxl_cli_parse_cmd(&cli);

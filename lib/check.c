@@ -191,6 +191,16 @@ ngxl_check_lua_one(const ngxl_rule_t *rule, ngxl_check_t *chk,
 }
 
 
+static void
+ngxl_check_src_one(const ngxl_rule_t *rule, ngxl_check_t *chk,
+    const void *input)
+{
+    if (rule->src) {
+        rule->src(chk, input);
+    }
+}
+
+
 void
 ngxl_check_bin(const ngxl_rule_use_t *use, size_t n,
     const ngxl_check_opts_t *opts, const ngxl_binary_t *b,
@@ -246,4 +256,13 @@ ngxl_check_live(const ngxl_rule_use_t *use, size_t n,
     if (built) {
         ngxl_model_free(&model);
     }
+}
+
+
+void
+ngxl_check_src(const ngxl_rule_use_t *use, size_t n,
+    const ngxl_check_opts_t *opts, const ngxl_src_project_t *p,
+    ngxl_diags_t *diags)
+{
+    ngxl_check_each(use, n, opts, NULL, NULL, diags, ngxl_check_src_one, p);
 }

@@ -16,6 +16,7 @@
 #include "model/model.h"
 #include "elf/elf.h"
 #include "lua/project.h"
+#include "csrc/csrc.h"
 
 
 #define NGXL_INPUT_CONF  0x01
@@ -23,6 +24,7 @@
 #define NGXL_INPUT_LUA   0x04
 #define NGXL_INPUT_SRC   0x08
 #define NGXL_INPUT_LIVE  0x10
+#define NGXL_INPUT_AST   0x20   /* src: reads the parsed C, not just flags */
 
 
 typedef struct {
@@ -57,6 +59,7 @@ struct ngxl_rule_s {
     void               (*bin)(ngxl_check_t *chk, const ngxl_binary_t *b);
     void               (*lua)(ngxl_check_t *chk, const ngxl_lua_project_t *p);
     void               (*live)(ngxl_check_t *chk, const ngxl_audit_t *a);
+    void               (*src)(ngxl_check_t *chk, const ngxl_src_project_t *p);
 };
 
 struct ngxl_check_s {
@@ -122,5 +125,10 @@ void ngxl_check_lua(const ngxl_rule_use_t *use, size_t n,
 void ngxl_check_live(const ngxl_rule_use_t *use, size_t n,
     const ngxl_check_opts_t *opts, const ngxl_conf_t *conf,
     const ngxl_audit_t *a, ngxl_diags_t *diags);
+
+/* runs every rule in USE that reads C sources and builds over P */
+void ngxl_check_src(const ngxl_rule_use_t *use, size_t n,
+    const ngxl_check_opts_t *opts, const ngxl_src_project_t *p,
+    ngxl_diags_t *diags);
 
 #endif /* NGXL_CHECK_H */

@@ -29,6 +29,10 @@ extern const ngxl_rule_t  ngxl_rule_ngxlint_suppression;
 extern const ngxl_rule_t  ngxl_rule_lua_unindexed_var;
 extern const ngxl_rule_t  ngxl_rule_lua_dynamic_var;
 extern const ngxl_rule_t  ngxl_rule_lua_cosocket_no_keepalive;
+extern const ngxl_rule_t  ngxl_rule_src_unoptimized;
+extern const ngxl_rule_t  ngxl_rule_src_optimization_mixed;
+extern const ngxl_rule_t  ngxl_rule_src_instrumented;
+extern const ngxl_rule_t  ngxl_rule_src_unindexed_var;
 extern const ngxl_rule_t  ngxl_rule_live_connection_churn;
 extern const ngxl_rule_t  ngxl_rule_live_var_index_misses;
 extern const ngxl_rule_t  ngxl_rule_live_unreadable;
@@ -56,6 +60,10 @@ const ngxl_rule_t  *ngxl_rules[] = {
     &ngxl_rule_lua_unindexed_var,
     &ngxl_rule_lua_dynamic_var,
     &ngxl_rule_lua_cosocket_no_keepalive,
+    &ngxl_rule_src_unoptimized,
+    &ngxl_rule_src_optimization_mixed,
+    &ngxl_rule_src_instrumented,
+    &ngxl_rule_src_unindexed_var,
     &ngxl_rule_live_connection_churn,
     &ngxl_rule_live_var_index_misses,
     &ngxl_rule_live_unreadable,

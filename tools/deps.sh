@@ -8,7 +8,8 @@ PKGS="gcc clang make pkg-config libjansson-dev libcmocka-dev libelf-dev
 libdwarf-dev libtree-sitter-dev libclang-dev nginx nginx-dev
 libnginx-mod-http-lua lua-resty-core luajit2 openssl ca-certificates
 jq time wrk dwz dwarfdump binutils zlib1g-dev pre-commit
-python3-yaml man-db dpkg-dev libpcre2-dev libssl-dev valgrind curl"
+python3-yaml man-db dpkg-dev libpcre2-dev libssl-dev valgrind curl cmake
+bear perl"
 
 GRAMMAR="@tree-sitter-grammars/tree-sitter-lua@0.2.0"
 GRAMMAR_TGZ="tree-sitter-grammars-tree-sitter-lua-0.2.0.tgz"

@@ -28,7 +28,7 @@ expect_rc 0 "--write with --backup"
 expect_err 'fixes? written to 1 file' "...says what it wrote"
 if cmp -s "$F" "$TMP/c.conf.orig"; then ok "...keeps the original as .orig"; else not_ok "...the backup differs"; fi
 if [ "$(stat -c %a "$TMP/c.conf")" = 640 ]; then ok "...keeps the file's mode"; else not_ok "...mode $(stat -c %a "$TMP/c.conf")"; fi
-if ls -A "$TMP" | grep -q ngxlint-; then not_ok "...left temporary files" "$(ls -A "$TMP")"; else ok "...leaves no temporary file"; fi
+if ls "$TMP" | grep -q ngxlint-; then not_ok "...left temporary files" "$(ls "$TMP")"; else ok "...leaves no temporary file"; fi
 
 if [ "$(id -u)" -eq 0 ] && getent passwd nobody >/dev/null; then
     cp "$F" "$TMP/owned.conf"
@@ -99,6 +99,7 @@ for id in $("$NGXLINT" rules | awk '{print $1}'); do
     conf-*) dir=fixtures/conf ;;
     bin-*)  dir=fixtures/bin ;;
     lua-*)  dir=fixtures/lua ;;
+    src-*)  dir=fixtures/src ;;
     live-*) dir=fixtures/audit ;;
     ngxlint-suppression) dir=tests/e2e/adopt.sh ;;
     *)      dir=fixtures/rules/$id ;;
