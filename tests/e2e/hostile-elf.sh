@@ -82,11 +82,11 @@ sweep() {
                     fi ;;
                 2)
                     grep -qF -- "$f" "$R/err" \
-                        || echo "$f ($mode): exit 2, stderr does not name it: $(head -c 200 "$R/err")" >>"$R/fail" ;;
+                        || echo "$f ($mode): exit 2, stderr does not name it: $(head -c 200 "$R/err" | tr '\n' ' ')" >>"$R/fail" ;;
                 124)
                     echo "$f ($mode): hangs (killed after 20 s)" >>"$R/fail" ;;
                 *)
-                    echo "$f ($mode): exit $rc (a signal or an abort): $(head -c 200 "$R/err")" >>"$R/fail" ;;
+                    echo "$f ($mode): exit $rc (a signal or an abort): $(head -c 200 "$R/err" | tr '\n' ' ')" >>"$R/fail" ;;
                 esac
             done
         done <"$s_list"
