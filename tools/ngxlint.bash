@@ -11,7 +11,8 @@ _ngxlint()
           --write --backup --keepalive --list-cus --debug-dir --debuginfod
           --list-accesses --emit-index --dialect --hot-threshold --baseline
           --update-baseline --no-config --single-file --include-comments
-          --combine --ignore --indent --sample --status-url --version --help"
+          --combine --ignore --indent --sample --status-url --jobs --no-pch
+          --version --help"
 
     case "$prev" in
     --format)   COMPREPLY=($(compgen -W "text json sarif github" -- "$cur")); return ;;
