@@ -688,6 +688,9 @@ ngxl_lua_find_module(ngxl_lua_project_t *p, const char *module)
 
 #define NGXL_LUA_THREADS  8
 #define NGXL_LUA_WINDOW   32
+/* tree-sitter's trees take ~36 bytes a byte of Lua (hundreds for hostile
+   nesting): what is parsed ahead of the walk is bounded in bytes too */
+#define NGXL_LUA_AHEAD    ((size_t) 4 << 20)
 
 typedef struct {
     pthread_mutex_t     lock;
@@ -697,6 +700,7 @@ typedef struct {
     size_t              n;
     size_t              next;      /* the next file to parse   */
     size_t              walked;    /* the files walked so far  */
+    size_t              ahead;     /* bytes parsed, not walked */
 } ngxl_lua_ahead_t;
 
 
@@ -713,7 +717,16 @@ ngxl_lua_parse_next(ngxl_lua_ahead_t *a, void **parser, size_t limit)
         return 0;
     }
 
+    /* the file the walk waits for is always parsed */
+
+    if (a->next > a->walked
+        && a->ahead + a->srcs[a->next].len > NGXL_LUA_AHEAD)
+    {
+        return 0;
+    }
+
     i = a->next++;
+    a->ahead += a->srcs[i].len;
 
     pthread_mutex_unlock(&a->lock);
     a->srcs[i].tree = ngxl_lua_parse(parser, &a->srcs[i]);
@@ -846,6 +859,7 @@ ngxl_lua_scan_chunks(ngxl_lua_project_t *p)
 
         pthread_mutex_lock(&a.lock);
         a.walked = k + 1;
+        a.ahead -= a.srcs[k].len;
         pthread_cond_broadcast(&a.cond);
         pthread_mutex_unlock(&a.lock);
     }
