@@ -43,6 +43,11 @@
 . tests/e2e/lib.sh
 
 MEM_KB=${HOSTILE_MEM_KB:-2097152}
+# an ASan build reserves terabytes of address space for its shadow memory:
+# no address-space bound then (the sanitizer reports what it finds)
+if ldd "${NGXLINT:-build/ngxlint}" 2>/dev/null | grep -q libasan; then
+    MEM_KB=unlimited
+fi
 BIG_MB=${HOSTILE_BIG_MB:-1024}
 LINES_MB=${HOSTILE_LINES_MB:-64}
 

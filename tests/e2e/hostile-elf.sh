@@ -26,6 +26,11 @@
 
 GCC=${GCC:-gcc}
 MEM_KB=${HOSTILE_MEM_KB:-2097152}
+# an ASan build reserves terabytes of address space for its shadow memory:
+# no address-space bound then (the sanitizer reports what it finds)
+if ldd "${NGXLINT:-build/ngxlint}" 2>/dev/null | grep -q libasan; then
+    MEM_KB=unlimited
+fi
 MANGLE="$NGXL_ROOT/tests/tools/elfmangle.py"
 
 for t in "$GCC" python3 objcopy strip readelf timeout; do
