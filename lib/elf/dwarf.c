@@ -16,9 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gelf.h>
 #include <libelf.h>
 #include <libdwarf/dwarf.h>
 #include <libdwarf/libdwarf.h>
+#include <zlib.h>
 
 #include "elf.h"
 #include "debuginfo.h"
@@ -508,6 +510,268 @@ ngxl_dwarf_cu(ngxl_binary_t *b, Dwarf_Debug dbg, Dwarf_Die die,
 }
 
 
+/*
+ * What libdwarf must not be given.  Debian 12's libdwarf (20210528) frees
+ * memory twice when a header of .debug_rnglists or .debug_loclists is bad:
+ * internal_read_header() fails, and internal_load_rnglists_contexts() (and
+ * its loclists twin) frees the context and the chain, then goes on using
+ * them (libdwarf 0.1 returns there).  dwarf_next_cu_header_d() loads both
+ * sections, so one such header would crash us.  Its do_decompress_zlib()
+ * also reads past the section when a SHF_COMPRESSED one is shorter than
+ * its header, and allocates whatever size a compressed section claims.
+ *
+ * So before libdwarf sees a file, its DWARF sections are checked the way
+ * libdwarf will read them (list headers after its decompression), more
+ * strictly than libdwarf (each list header whole inside its section, and
+ * no size that deflate could not have made: 1032 to 1): a file that fails
+ * has corrupt DWARF, which is then not read at all.
+ */
+
+#define NGXL_DWARF_INFLATE_RATIO  1032
+
+
+static uint64_t
+ngxl_dwarf_read(const unsigned char *p, size_t n, int msb)
+{
+    size_t    i;
+    uint64_t  v;
+
+    v = 0;
+
+    for (i = 0; i < n; i++) {
+        v |= (uint64_t) p[msb ? n - 1 - i : i] << (8 * i);
+    }
+
+    return v;
+}
+
+
+/* the headers of a .debug_rnglists or .debug_loclists: NULL if sound */
+
+static const char *
+ngxl_dwarf_list_headers(const unsigned char *p, size_t len, int msb)
+{
+    size_t    off, left, lsz;
+    uint64_t  area, asz;
+
+    for (off = 0; off < len; off += lsz + (size_t) area) {
+        left = len - off;
+
+        if (left < 4) {
+            return "a header cut short";
+        }
+
+        area = ngxl_dwarf_read(p + off, 4, msb);
+        lsz = 4;
+
+        if (area == 0xffffffff) {
+            if (left < 12) {
+                return "a header cut short";
+            }
+
+            area = ngxl_dwarf_read(p + off + 4, 8, msb);
+            lsz = 12;
+
+        } else if (area >= 0xfffffff0) {
+            return "a reserved unit length";
+        }
+
+        /* version (2), address size, segment selector size, count (4) */
+
+        if (area < 8 || area > left - lsz) {
+            return "a unit length past the section's end";
+        }
+
+        if (ngxl_dwarf_read(p + off + lsz, 2, msb) != 5) {
+            return "a header whose version is not 5";
+        }
+
+        asz = p[off + lsz + 2];
+
+        if (asz != 2 && asz != 4 && asz != 8) {
+            return "a header with a bad address size";
+        }
+    }
+
+    return NULL;
+}
+
+
+/* what libdwarf calls NAME, and whether it is a list section */
+
+static int
+ngxl_dwarf_section_kind(const char *name, int *zdebug, int *list)
+{
+    const char  *rest;
+
+    *zdebug = 0;
+    *list = 0;
+
+    if (strncmp(name, ".debug_", 7) == 0) {
+        rest = name + 7;
+
+    } else if (strncmp(name, ".zdebug_", 8) == 0) {
+        rest = name + 8;
+        *zdebug = 1;
+
+    } else {
+        return 0;
+    }
+
+    *list = strcmp(rest, "rnglists") == 0 || strcmp(rest, "loclists") == 0
+            || strcmp(rest, "rnglists.dwo") == 0
+            || strcmp(rest, "loclists.dwo") == 0;
+
+    return 1;
+}
+
+
+/* one DWARF section: NULL if libdwarf may read it (or refuses it itself) */
+
+static const char *
+ngxl_dwarf_section_check(Elf_Scn *scn, const GElf_Shdr *sh, int zdebug,
+    int list, int msb, int elf64)
+{
+    int                   rc;
+    size_t                fld;
+    uLongf                destlen;
+    uint64_t              claimed;
+    Elf_Data             *d;
+    const char           *bad;
+    unsigned char        *dest;
+    const unsigned char  *p, *src;
+    size_t                size, srclen;
+
+    if (sh->sh_size == 0) {
+        return NULL;
+    }
+
+    d = sh->sh_type == SHT_NOBITS ? NULL : elf_rawdata(scn, NULL);
+
+    if (d == NULL || d->d_buf == NULL || d->d_size != sh->sh_size) {
+        return list ? "cannot be read" : NULL;
+    }
+
+    p = d->d_buf;
+    size = d->d_size;
+
+    if (!zdebug && !(sh->sh_flags & SHF_COMPRESSED)) {
+        return list ? ngxl_dwarf_list_headers(p, size, msb) : NULL;
+    }
+
+    /* compressed: do_decompress_zlib()'s two forms */
+
+    if (size < 12) {
+        return NULL;
+    }
+
+    if (memcmp(p, "ZLIB", 4) == 0) {
+        claimed = ngxl_dwarf_read(p + 4, 8, 1);
+        src = p + 12;
+        srclen = size - 12;
+
+    } else if (sh->sh_flags & SHF_COMPRESSED) {
+        fld = elf64 ? 8 : 4;
+
+        if (size < 3 * fld) {
+            return "a compressed section shorter than its header";
+        }
+
+        if (ngxl_dwarf_read(p, 4, msb) != ELFCOMPRESS_ZLIB) {
+            return NULL;
+        }
+
+        claimed = ngxl_dwarf_read(p + fld, fld, msb);
+        src = p + 3 * fld;
+        srclen = size - 3 * fld;
+
+    } else {
+        return NULL;
+    }
+
+    if (claimed / NGXL_DWARF_INFLATE_RATIO > srclen) {
+        return "a compressed section that claims more than it can hold";
+    }
+
+    if (!list) {
+        return NULL;
+    }
+
+    dest = malloc(claimed ? (size_t) claimed : 1);
+    if (dest == NULL) {
+        ngxl_oom();
+    }
+
+    destlen = (uLongf) claimed;
+    rc = uncompress(dest, &destlen, src, (uLong) srclen);
+
+    bad = rc == Z_OK ? ngxl_dwarf_list_headers(dest, destlen, msb) : NULL;
+
+    free(dest);
+
+    return bad;
+}
+
+
+/* NULL if libdwarf may be given ELF, else what is wrong, for the message */
+
+static char *
+ngxl_dwarf_sane(ngxl_pool_t *pool, Elf *elf)
+{
+    int           zdebug, list, tzdebug, tlist, msb, elf64;
+    size_t        shstrndx;
+    char         *ident;
+    Elf_Scn      *scn, *target;
+    GElf_Shdr     sh, th;
+    const char   *name, *bad;
+
+    ident = elf_getident(elf, NULL);
+
+    if (ident == NULL || elf_getshdrstrndx(elf, &shstrndx) != 0) {
+        return NULL;
+    }
+
+    msb = ident[EI_DATA] == ELFDATA2MSB;
+    elf64 = ident[EI_CLASS] == ELFCLASS64;
+
+    for (scn = elf_nextscn(elf, NULL); scn; scn = elf_nextscn(elf, scn)) {
+        if (gelf_getshdr(scn, &sh) == NULL) {
+            continue;
+        }
+
+        /* relocations applied to a list section change what is checked */
+
+        if (sh.sh_type == SHT_REL || sh.sh_type == SHT_RELA) {
+            target = elf_getscn(elf, sh.sh_info);
+
+            if (target && gelf_getshdr(target, &th) != NULL
+                && (name = elf_strptr(elf, shstrndx, th.sh_name)) != NULL
+                && ngxl_dwarf_section_kind(name, &tzdebug, &tlist) && tlist)
+            {
+                return ngxl_psprintf(pool, "corrupt DWARF: relocations "
+                                     "into %s", name);
+            }
+
+            continue;
+        }
+
+        name = elf_strptr(elf, shstrndx, sh.sh_name);
+
+        if (name == NULL || !ngxl_dwarf_section_kind(name, &zdebug, &list)) {
+            continue;
+        }
+
+        bad = ngxl_dwarf_section_check(scn, &sh, zdebug, list, msb, elf64);
+
+        if (bad) {
+            return ngxl_psprintf(pool, "corrupt DWARF: %s: %s", name, bad);
+        }
+    }
+
+    return NULL;
+}
+
+
 /* a split CU's .dwo: its CU gives the name, the producer and the signs */
 
 
@@ -515,6 +779,7 @@ static void
 ngxl_dwarf_split(ngxl_binary_t *b, ngxl_cu_t *cu, const ngxl_bin_opts_t *opts)
 {
     int           fd;
+    char         *bad;
     Elf          *elf;
     Dwarf_Die     die;
     Dwarf_Debug   dbg;
@@ -531,6 +796,15 @@ ngxl_dwarf_split(ngxl_binary_t *b, ngxl_cu_t *cu, const ngxl_bin_opts_t *opts)
     }
 
     err = NULL;
+    bad = ngxl_dwarf_sane(&b->pool, elf);
+
+    if (bad) {
+        cu->why = ngxl_psprintf(&b->pool, "split DWARF: %s: %s", cu->dwo,
+                                bad);
+        elf_end(elf);
+        close(fd);
+        return;
+    }
 
     if (dwarf_elf_init_b(elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
                          &dbg, &err)
@@ -587,6 +861,12 @@ ngxl_dwarf_scan(ngxl_binary_t *b, Elf *elf, Elf *alt,
      */
     (void) dwarf_set_de_alloc_flag(0);
 
+    b->dwarf_err = ngxl_dwarf_sane(&b->pool, elf);
+
+    if (b->dwarf_err) {
+        return NGXL_ERROR;
+    }
+
     rc = dwarf_elf_init_b(elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
                           &dbg, &err);
 
@@ -603,7 +883,9 @@ ngxl_dwarf_scan(ngxl_binary_t *b, Elf *elf, Elf *alt,
         return NGXL_ERROR;
     }
 
-    if (alt) {
+    /* a dwz file libdwarf must not read is left out, like a missing one */
+
+    if (alt && ngxl_dwarf_sane(&b->pool, alt) == NULL) {
         if (dwarf_elf_init_b(alt, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
                              &altdbg, &err)
             == DW_DLV_OK)

@@ -1069,7 +1069,10 @@ ngxl_walk_assign(ngxl_walk_t *w, TSNode n, int local)
             } else {
                 b = ngxl_lookup(w, s, len);
 
-                if (b && b >= w->binds && b < w->binds + w->nbinds) {
+                /* w->binds is NULL before the first local */
+                if (b && w->nbinds && b >= w->binds
+                    && b < w->binds + w->nbinds)
+                {
                     b->kind = kind;
                     b->sock = sock;
                 } else {
