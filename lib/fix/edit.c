@@ -147,6 +147,24 @@ ngxl_edit_after(ngxl_pool_t *pool, const ngxl_dir_t *d, const char *text,
         e->off = d->end;
         e->text = ngxl_psprintf(pool, " %s", text);
 
+        if (strchr(text, '#') != NULL) {
+            /*
+             * it may end in a comment (a moved directive keeps its own),
+             * which would swallow the rest of the line: that goes on to
+             * a line of its own, at D's indentation
+             */
+            while (d->end + e->len < file->len
+                   && (file->data[d->end + e->len] == ' '
+                       || file->data[d->end + e->len] == '\t'))
+            {
+                e->len++;
+            }
+
+            e->text = ngxl_psprintf(pool, " %s%s%s", text,
+                                    ngxl_edit_eol(file),
+                                    ngxl_edit_indent(pool, file, d->start));
+        }
+
     } else {
         e->off = at;
         e->text = ngxl_psprintf(pool, "%s%s%s", ngxl_edit_eol(file),

@@ -30,13 +30,24 @@ ngxl_fix_file(ngxl_fix_t *fx, const char *path)
 }
 
 
+/* an edit taken, and when: the order of the findings */
+
+typedef struct {
+    ngxl_edit_t  *edit;
+    size_t        seq;
+} ngxl_fix_taken_t;
+
+
 static int
 ngxl_fix_cmp(const void *one, const void *two)
 {
-    const ngxl_edit_t  *a, *b;
+    const ngxl_edit_t       *a, *b;
+    const ngxl_fix_taken_t  *x, *y;
 
-    a = *(ngxl_edit_t * const *) one;
-    b = *(ngxl_edit_t * const *) two;
+    x = one;
+    y = two;
+    a = x->edit;
+    b = y->edit;
 
     if (a->off != b->off) {
         return a->off < b->off ? -1 : 1;
@@ -47,7 +58,8 @@ ngxl_fix_cmp(const void *one, const void *two)
         return a->len < b->len ? -1 : 1;
     }
 
-    return strcmp(a->text, b->text);
+    /* insertions at one place: in the order of their findings */
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 
@@ -62,14 +74,20 @@ ngxl_fix_same(const ngxl_edit_t *a, const ngxl_edit_t *b)
 /* two edits of one file that cannot both be applied */
 
 static int
-ngxl_fix_conflict(const ngxl_edit_t *a, const ngxl_edit_t *b)
+ngxl_fix_conflict(const ngxl_edit_t *a, const ngxl_edit_t *b, int one_rule)
 {
     if (strcmp(a->file, b->file) != 0) {
         return 0;
     }
 
     if (a->off == b->off && (a->len == 0 || b->len == 0)) {
-        return 1;               /* which text goes first is not known */
+        /*
+         * which text goes first is not known; but two insertions of one
+         * rule (the new upstream blocks before one server) go in the
+         * order of their findings (ngxl_fix_cmp()): any order will do,
+         * and one a round would not settle with more than NGXL_FIX_ROUNDS
+         */
+        return !(one_rule && a->len == 0 && b->len == 0);
     }
 
     return a->off < b->off + b->len && b->off < a->off + a->len;
@@ -87,8 +105,11 @@ ngxl_fix_select(ngxl_diags_t *ds, ngxl_vec_t *taken)
 {
     int              ok;
     size_t           i, j, k;
+    ngxl_vec_t       rules;     /* the rule of each taken edit */
     ngxl_edit_t     *e, *t;
     ngxl_finding_t  *f;
+
+    memset(&rules, 0, sizeof(ngxl_vec_t));
 
     for (i = 0; i < ds->findings.n; i++) {
         f = ds->findings.elts[i];
@@ -100,7 +121,10 @@ ngxl_fix_select(ngxl_diags_t *ds, ngxl_vec_t *taken)
             for (k = 0; k < taken->n; k++) {
                 t = taken->elts[k];
 
-                if (!ngxl_fix_same(t, e) && ngxl_fix_conflict(t, e)) {
+                if (!ngxl_fix_same(t, e)
+                    && ngxl_fix_conflict(t, e,
+                                         strcmp(rules.elts[k], f->rule) == 0))
+                {
                     ok = 0;
                     break;
                 }
@@ -118,9 +142,12 @@ ngxl_fix_select(ngxl_diags_t *ds, ngxl_vec_t *taken)
 
             if (k == taken->n) {
                 ngxl_vec_push(taken, e);
+                ngxl_vec_push(&rules, (void *) f->rule);
             }
         }
     }
+
+    ngxl_vec_free(&rules);
 }
 
 
@@ -129,36 +156,44 @@ ngxl_fix_select(ngxl_diags_t *ds, ngxl_vec_t *taken)
 static size_t
 ngxl_fix_apply(ngxl_fix_t *fx, const ngxl_cfile_t *file, ngxl_vec_t *taken)
 {
-    size_t            i, pos, applied;
-    ngxl_buf_t        out;
-    ngxl_vec_t        edits;
-    ngxl_edit_t      *e;
-    ngxl_fix_file_t  *f;
+    size_t             i, n, pos, applied;
+    ngxl_buf_t         out;
+    ngxl_edit_t       *e;
+    ngxl_fix_file_t   *f;
+    ngxl_fix_taken_t  *edits;
 
-    memset(&edits, 0, sizeof(ngxl_vec_t));
+    edits = malloc((taken->n ? taken->n : 1) * sizeof(ngxl_fix_taken_t));
+    if (edits == NULL) {
+        ngxl_oom();
+    }
+
+    n = 0;
 
     for (i = 0; i < taken->n; i++) {
         e = taken->elts[i];
 
         if (strcmp(e->file, file->path) == 0 && e->off + e->len <= file->len) {
-            ngxl_vec_push(&edits, e);
+            edits[n].edit = e;
+            edits[n].seq = i;
+            n++;
         }
     }
 
-    if (edits.n == 0) {
+    if (n == 0) {
+        free(edits);
         return 0;
     }
 
-    if (edits.n > 1) {
-        qsort(edits.elts, edits.n, sizeof(void *), ngxl_fix_cmp);
+    if (n > 1) {
+        qsort(edits, n, sizeof(ngxl_fix_taken_t), ngxl_fix_cmp);
     }
 
     ngxl_buf_init(&out);
     pos = 0;
     applied = 0;
 
-    for (i = 0; i < edits.n; i++) {
-        e = edits.elts[i];
+    for (i = 0; i < n; i++) {
+        e = edits[i].edit;
 
         ngxl_buf_add(&out, file->data + pos, e->off - pos);
         ngxl_buf_adds(&out, e->text);
@@ -167,7 +202,7 @@ ngxl_fix_apply(ngxl_fix_t *fx, const ngxl_cfile_t *file, ngxl_vec_t *taken)
     }
 
     ngxl_buf_add(&out, file->data + pos, file->len - pos);
-    ngxl_vec_free(&edits);
+    free(edits);
 
     f = ngxl_fix_file(fx, file->path);
 
@@ -222,6 +257,29 @@ ngxl_fix_errors(const ngxl_conf_t *conf, const ngxl_cerr_t **first)
     }
 
     return n;
+}
+
+
+/*
+ * A file with a NUL byte: the edits are C strings made from the file's own
+ * bytes (a moved directive, carried headers), which would end at it.
+ */
+
+static const ngxl_cfile_t *
+ngxl_fix_nul(const ngxl_conf_t *conf)
+{
+    size_t               i;
+    const ngxl_cfile_t  *f;
+
+    for (i = 0; i < conf->files.n; i++) {
+        f = conf->files.elts[i];
+
+        if (f->len && memchr(f->data, '\0', f->len) != NULL) {
+            return f;
+        }
+    }
+
+    return NULL;
 }
 
 
@@ -299,9 +357,27 @@ ngxl_fix_run(ngxl_fix_t *fx, const char *path, const ngxl_conf_opts_t *co,
                 break;
             }
 
+            if (ngxl_fix_nul(&conf) != NULL) {
+                snprintf(fx->err, sizeof(fx->err), "%s: a NUL byte in the "
+                         "file: no fix is applied to a file that is not "
+                         "text", ngxl_fix_nul(&conf)->path);
+                ngxl_conf_free(&conf);
+                break;
+            }
+
             errors0 = errors;
 
-        } else if (errors > errors0) {
+        } else if (errors > errors0
+                   || ngxl_conf_first_error(&conf, NGXL_CERR_SYNTAX) != NULL)
+        {
+            /*
+             * the count alone is not enough: a syntax error ends the parse,
+             * and with it the errors that came after it
+             */
+            if (ngxl_conf_first_error(&conf, NGXL_CERR_SYNTAX) != NULL) {
+                e = ngxl_conf_first_error(&conf, NGXL_CERR_SYNTAX);
+            }
+
             snprintf(fx->err, sizeof(fx->err), "the fixes would break the "
                      "configuration (%s:%u: %s): nothing is changed",
                      e && e->file ? e->file->path : path, e ? e->line : 0,
