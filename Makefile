@@ -141,3 +141,4 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+include fuzz/fuzz.mk

@@ -1,0 +1,220 @@
+/*
+ * ngxlint fuzz target: the compilation database reader (issue 9).
+ *
+ * The input is a compile_commands.json, read as `ngxlint src -p DIR`
+ * reads it (lib/csrc: libclang's reader, then ngxlint's own work on each
+ * entry: the launcher, the effective flags, clang's arguments, the short
+ * names, the entry's line and column in the text), and the rules that
+ * judge the flags.  The C itself is not parsed (that is libclang's work,
+ * and the files named do not exist).
+ *
+ * libclang reads a directory, so the input is written to
+ * compile_commands.json in a private directory made once per process.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/check.h"
+#include "../lib/csrc/csrc.h"
+#include "../rules/registry.h"
+
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+
+static char              ngxl_fuzz_dir[64];
+static char              ngxl_fuzz_path[112];
+static int               ngxl_fuzz_fd = -1;
+static ngxl_rule_use_t   ngxl_fuzz_use[64];
+static size_t            ngxl_fuzz_nuse;
+
+
+static void
+ngxl_fuzz_cleanup(void)
+{
+    if (ngxl_fuzz_fd != -1) {
+        close(ngxl_fuzz_fd);
+        ngxl_fuzz_fd = -1;
+    }
+
+    if (ngxl_fuzz_path[0]) {
+        (void) unlink(ngxl_fuzz_path);
+    }
+
+    if (ngxl_fuzz_dir[0]) {
+        (void) rmdir(ngxl_fuzz_dir);
+    }
+}
+
+
+static int
+ngxl_fuzz_setup(void)
+{
+    size_t       i;
+    const char  *tmp;
+
+    tmp = getenv("TMPDIR");
+
+    snprintf(ngxl_fuzz_dir, sizeof(ngxl_fuzz_dir),
+             "%s/ngxl-fuzz-compdb.XXXXXX",
+             tmp && tmp[0] && strlen(tmp) < 32 ? tmp : "/tmp");
+
+    if (mkdtemp(ngxl_fuzz_dir) == NULL) {
+        fprintf(stderr, "fuzz_compdb: mkdtemp(%s): %s\n", ngxl_fuzz_dir,
+                strerror(errno));
+        ngxl_fuzz_dir[0] = '\0';
+        return NGXL_ERROR;
+    }
+
+    snprintf(ngxl_fuzz_path, sizeof(ngxl_fuzz_path),
+             "%s/compile_commands.json", ngxl_fuzz_dir);
+
+    ngxl_fuzz_fd = open(ngxl_fuzz_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+                        0600);
+
+    if (ngxl_fuzz_fd == -1) {
+        fprintf(stderr, "fuzz_compdb: %s: %s\n", ngxl_fuzz_path,
+                strerror(errno));
+        ngxl_fuzz_path[0] = '\0';
+        ngxl_fuzz_cleanup();
+        return NGXL_ERROR;
+    }
+
+    atexit(ngxl_fuzz_cleanup);
+
+    /* the rules that judge a TU's flags (those that read the AST see none) */
+
+    for (i = 0; ngxl_rules[i] && ngxl_fuzz_nuse < 64; i++) {
+        if (ngxl_rules[i]->src) {
+            ngxl_fuzz_use[ngxl_fuzz_nuse].rule = ngxl_rules[i];
+            ngxl_fuzz_use[ngxl_fuzz_nuse].severity = ngxl_rules[i]->severity;
+            ngxl_fuzz_nuse++;
+        }
+    }
+
+    return NGXL_OK;
+}
+
+
+static int
+ngxl_fuzz_write(const uint8_t *data, size_t size)
+{
+    size_t   done;
+    ssize_t  n;
+
+    if (ftruncate(ngxl_fuzz_fd, 0) == -1) {
+        return NGXL_ERROR;
+    }
+
+    for (done = 0; done < size; done += (size_t) n) {
+        n = pwrite(ngxl_fuzz_fd, data + done, size - done, (off_t) done);
+
+        if (n == -1 && errno == EINTR) {
+            n = 0;
+            continue;
+        }
+
+        if (n <= 0) {
+            return NGXL_ERROR;
+        }
+    }
+
+    return NGXL_OK;
+}
+
+
+/* what each TU says of itself must hold together */
+
+static void
+ngxl_fuzz_check(const ngxl_src_project_t *p)
+{
+    size_t                i;
+    uint32_t              line, col, end_col;
+    const char           *file;
+    const ngxl_src_tu_t  *tu;
+
+    for (i = 0; i < p->tus.n; i++) {
+        tu = p->tus.elts[i];
+
+        if (tu->file == NULL || tu->abs == NULL || tu->abs[0] != '/'
+            || tu->nargs < 3)
+        {
+            fprintf(stderr, "fuzz_compdb: TU %zu: no file, no absolute "
+                    "path, or no arguments for clang\n", i);
+            abort();
+        }
+
+        ngxl_src_tu_where(tu, &file, &line, &col, &end_col);
+
+        if (line && end_col < col) {
+            fprintf(stderr, "fuzz_compdb: TU %zu: its entry ends (column "
+                    "%u) before it starts (%u)\n", i, end_col, col);
+            abort();
+        }
+    }
+}
+
+
+static void
+ngxl_fuzz_read(void)
+{
+    ngxl_diags_t         ds;
+    ngxl_src_opts_t      so;
+    ngxl_check_opts_t    ko;
+    ngxl_src_project_t   p;
+
+    memset(&so, 0, sizeof(ngxl_src_opts_t));
+    so.build_dir = ngxl_fuzz_dir;
+    so.jobs = 1;
+    so.no_pch = 1;
+
+    if (ngxl_src_project(&p, &so) != NGXL_OK) {
+        if (p.problems.n == 0) {
+            fprintf(stderr, "fuzz_compdb: refused without a reason\n");
+            abort();
+        }
+
+        ngxl_src_project_free(&p);
+        return;
+    }
+
+    ngxl_fuzz_check(&p);
+
+    memset(&ko, 0, sizeof(ngxl_check_opts_t));
+    ko.version.major = 1;
+    ko.version.minor = 22;
+    ko.keepalive = 32;
+    ko.hot_threshold = 2;
+
+    ngxl_diags_init(&ds);
+    ngxl_src_sources(&p, &ds);
+    ngxl_check_src(ngxl_fuzz_use, ngxl_fuzz_nuse, &ko, &p, &ds);
+    ngxl_diags_free(&ds);
+
+    ngxl_src_project_free(&p);
+}
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (ngxl_fuzz_fd == -1 && ngxl_fuzz_setup() != NGXL_OK) {
+        abort();
+    }
+
+    if (ngxl_fuzz_write(data, size) != NGXL_OK) {
+        fprintf(stderr, "fuzz_compdb: writing %s: %s\n", ngxl_fuzz_path,
+                strerror(errno));
+        abort();
+    }
+
+    ngxl_fuzz_read();
+
+    return 0;
+}
