@@ -41,7 +41,10 @@ seed() {
         [ -f "$s_f" ] || continue
         [ "$(wc -c < "$s_f")" -le "$MAX_SEED" ] || continue
         s_name=$(printf '%s' "$s_f" | sed 's|^\.\./||; s|[/ ]|_|g')
-        cp "$s_f" "$s_dest/seed-$s_name"
+        case $s_f in
+        *.b64) base64 -d "$s_f" > "$s_dest/seed-${s_name%.b64}" ;;
+        *)     cp "$s_f" "$s_dest/seed-$s_name" ;;
+        esac
     done
 }
 

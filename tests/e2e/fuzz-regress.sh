@@ -96,6 +96,13 @@ for t in $TARGETS; do
         [ -f "$f" ] || continue
         total=$((total + 1))
 
+        # binary inputs (a mutated ELF) are kept as base64 text
+        case $f in
+        *.b64) mkdir -p "$TMP/b64"
+               base64 -d "$f" > "$TMP/b64/$(basename "$f" .b64)"
+               f=$TMP/b64/$(basename "$f" .b64) ;;
+        esac
+
         replay "$t" "$f"
 
         case $t in
