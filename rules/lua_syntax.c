@@ -17,7 +17,9 @@ ngxl_ls_check(ngxl_check_t *chk, const ngxl_lua_project_t *p)
         e = p->scan.errors.elts[i];
 
         ngxl_check_report(chk, e->file, e->line, e->col, e->line, e->col + 1,
-                          "%s: the Lua around it is still read", e->msg);
+                          e->rest_unread ? "%s: the Lua before it is still read"
+                                         : "%s: the Lua around it is still read",
+                          e->msg);
     }
 }
 

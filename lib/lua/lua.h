@@ -92,6 +92,7 @@ typedef struct {
     uint32_t     line;
     uint32_t     col;
     char        *msg;
+    unsigned     rest_unread:1;  /* what follows was not read at all     */
 } ngxl_lua_error_t;
 
 
@@ -107,6 +108,8 @@ typedef struct {
     const uint32_t  *map;        /* ...its byte i is at file offset map[i] */
     const ngxl_cfile_t *cfile;   /* for line and column of offsets       */
     void            *tree;       /* parsed beforehand, or NULL; taken    */
+    uint32_t         deep;       /* 1 + where in the code it nests too
+                                    deep to be read further, or 0        */
 } ngxl_lua_src_t;
 
 
@@ -128,16 +131,17 @@ void ngxl_lua_scan_free(ngxl_lua_scan_t *s);
  * errors) to S, each tagged with CHUNK.  Broken Lua still gives what can be
  * seen; NGXL_ERROR only when tree-sitter cannot run.
  */
-int ngxl_lua_scan(ngxl_lua_scan_t *s, const ngxl_lua_src_t *src,
+int ngxl_lua_scan(ngxl_lua_scan_t *s, ngxl_lua_src_t *src,
     size_t chunk);
 
 /*
  * Parses SRC with *PARSER (made on first use): what ngxl_lua_scan() does
  * first, apart so that threads, each with its own parser, can parse ahead
- * of the walk.  The tree goes into src->tree; NULL if tree-sitter cannot
- * run.
+ * of the walk.  The tree goes into src->tree (and is returned), NULL if
+ * tree-sitter cannot run; brackets and blocks nested too deep for any Lua
+ * are cut off there (src->deep says where).
  */
-void *ngxl_lua_parse(void **parser, const ngxl_lua_src_t *src);
+void *ngxl_lua_parse(void **parser, ngxl_lua_src_t *src);
 void ngxl_lua_tree_free(void *tree);
 void ngxl_lua_parser_free(void *parser);
 

@@ -25,7 +25,20 @@
 const TSLanguage *tree_sitter_lua(void);
 
 
-#define NGXL_LUA_MAX_DEPTH   400
+#define NGXL_LUA_MAX_DEPTH   3000
+#define NGXL_LUA_MAX_CLASSIFY 200
+
+/*
+ * Brackets and blocks nested deeper than this are not given to tree-sitter:
+ * its trees grow by hundreds of bytes a level (a million "{" take 440 MB),
+ * and LuaJIT itself refuses more than 200 syntax levels.
+ */
+#define NGXL_LUA_MAX_NEST    1000
+
+/* the walk recurses through ngxl_walk_expr() and ngxl_walk_stmt(): what
+   they only branch to is kept out of their frames (~160 bytes a level
+   instead of ~600), so that NGXL_LUA_MAX_DEPTH levels fit in a megabyte */
+#define NGXL_COLD            __attribute__((noinline))
 
 /* what a name (or an expression) holds */
 #define NGXL_K_NONE      0
@@ -81,6 +94,7 @@ typedef struct {
     size_t                  chunk;
     int                     learn;   /* the first walk: facts only     */
     int                     depth;
+    int                     cdepth;  /* of ngxl_classify()         */
     unsigned                loops;
     unsigned                funcs;   /* function nesting               */
     unsigned                errpath; /* inside an error-path if        */
@@ -509,15 +523,19 @@ ngxl_classify(ngxl_walk_t *w, TSNode n)
 {
     int  k;
 
-    /* "((((x))))" and "a or b or c ..." recurse: as deep as a walk may */
+    /*
+     * "((((x))))" and "a or b or c ..." recurse: what holds the ngx table,
+     * ngx.var or a socket is never that deep, and the walk it is called
+     * from may already be deep
+     */
 
-    if (++w->depth > NGXL_LUA_MAX_DEPTH) {
-        w->depth--;
+    if (++w->cdepth > NGXL_LUA_MAX_CLASSIFY) {
+        w->cdepth--;
         return NGXL_K_NONE;
     }
 
     k = ngxl_classify_node(w, n);
-    w->depth--;
+    w->cdepth--;
 
     return k;
 }
@@ -589,9 +607,15 @@ ngxl_classify_node(ngxl_walk_t *w, TSNode n)
     }
 
     if (ngxl_is(n, ngxl_ts.binary)) {
-        /* "a or b" is one or the other; "a and b" is b */
-        if (ngxl_text_is(w, ts_node_child(n, 1), "and")) {
+        /* "a or b" is one or the other; "a and b" is b; "a + b" neither */
+        t = ts_node_child(n, 1);
+
+        if (ngxl_text_is(w, t, "and")) {
             return ngxl_classify(w, ngxl_field(n, ngxl_ts.f_right));
+        }
+
+        if (!ngxl_text_is(w, t, "or")) {
+            return NGXL_K_NONE;
         }
 
         k = ngxl_classify(w, ngxl_field(n, ngxl_ts.f_left));
@@ -644,7 +668,7 @@ ngxl_classify_node(ngxl_walk_t *w, TSNode n)
 
 /* an index expression on ngx.var: an access, else walk its parts */
 
-static void
+static NGXL_COLD void
 ngxl_walk_index(ngxl_walk_t *w, TSNode n, int write)
 {
     uint32_t     len;
@@ -723,7 +747,7 @@ ngxl_sockets_left(ngxl_walk_t *w, TSNode fn, size_t from)
 
 /* a function body: its parameters bound, its sockets checked at its end */
 
-static void
+static NGXL_COLD void
 ngxl_walk_function(ngxl_walk_t *w, TSNode n, const char *name, uint32_t nlen)
 {
     int               i, kind;
@@ -786,7 +810,7 @@ ngxl_walk_function(ngxl_walk_t *w, TSNode n, const char *name, uint32_t nlen)
 
 /* a method call on a socket or an http client */
 
-static void
+static NGXL_COLD void
 ngxl_walk_method(ngxl_walk_t *w, TSNode call, TSNode mi)
 {
     uint32_t         len, line, col, end;
@@ -860,7 +884,7 @@ ngxl_walk_method(ngxl_walk_t *w, TSNode call, TSNode mi)
 }
 
 
-static void
+static NGXL_COLD void
 ngxl_walk_call(ngxl_walk_t *w, TSNode n)
 {
     int               i, k;
@@ -946,6 +970,53 @@ ngxl_walk_call(ngxl_walk_t *w, TSNode n)
 }
 
 
+/*
+ * "a + b + c + ...": tree-sitter nests left operands, as deep as the chain
+ * is long, and LuaJIT takes such chains at any length (it loops over
+ * left-associative operators).  The left spine is followed with a cursor,
+ * not by recursion: only the right operands are walked, in source order.
+ */
+
+static NGXL_COLD void
+ngxl_walk_binary(ngxl_walk_t *w, TSNode n)
+{
+    size_t        k;
+    uint32_t      i, nc;
+    TSNode        node;
+    TSTreeCursor  c;
+
+    c = ts_tree_cursor_new(n);
+    k = 0;
+
+    while (ts_tree_cursor_goto_first_child(&c)) {
+        node = ts_tree_cursor_current_node(&c);
+
+        if (!ngxl_is(node, ngxl_ts.binary)) {
+            ngxl_walk_expr(w, node);
+            ts_tree_cursor_goto_parent(&c);
+            break;
+        }
+
+        k++;
+    }
+
+    for ( ;; ) {
+        node = ts_tree_cursor_current_node(&c);
+        nc = ts_node_named_child_count(node);
+
+        for (i = 1; i < nc; i++) {
+            ngxl_walk_expr(w, ts_node_named_child(node, i));
+        }
+
+        if (k-- == 0 || !ts_tree_cursor_goto_parent(&c)) {
+            break;
+        }
+    }
+
+    ts_tree_cursor_delete(&c);
+}
+
+
 static void
 ngxl_walk_expr(ngxl_walk_t *w, TSNode n)
 {
@@ -962,7 +1033,10 @@ ngxl_walk_expr(ngxl_walk_t *w, TSNode n)
 
     s = ts_node_symbol(n);
 
-    if (s == ngxl_ts.dot_index || s == ngxl_ts.bracket_index) {
+    if (s == ngxl_ts.binary) {
+        ngxl_walk_binary(w, n);
+
+    } else if (s == ngxl_ts.dot_index || s == ngxl_ts.bracket_index) {
         ngxl_walk_index(w, n, 0);
 
     } else if (s == ngxl_ts.function_call) {
@@ -992,7 +1066,7 @@ ngxl_walk_expr(ngxl_walk_t *w, TSNode n)
 
 /* local a, b = e1, e2  /  a, b = e1, e2 */
 
-static void
+static NGXL_COLD void
 ngxl_walk_assign(ngxl_walk_t *w, TSNode n, int local)
 {
     int           kind, sock;
@@ -1135,7 +1209,7 @@ ngxl_success_cond(ngxl_walk_t *w, TSNode cond)
 }
 
 
-static void
+static NGXL_COLD void
 ngxl_walk_if(ngxl_walk_t *w, TSNode n)
 {
     int           errcond;
@@ -1186,7 +1260,7 @@ ngxl_walk_if(ngxl_walk_t *w, TSNode n)
 }
 
 
-static void
+static NGXL_COLD void
 ngxl_walk_for(ngxl_walk_t *w, TSNode n)
 {
     size_t        mark;
@@ -1242,14 +1316,81 @@ ngxl_walk_for(ngxl_walk_t *w, TSNode n)
 }
 
 
+/* [local] function NAME (...) ... end */
+
+static NGXL_COLD void
+ngxl_walk_fdecl(ngxl_walk_t *w, TSNode n)
+{
+    int          local;
+    uint32_t     len;
+    TSNode       name;
+    const char  *t;
+
+    name = ngxl_field(n, ngxl_ts.f_name);
+    local = ts_node_child_count(n) > 0
+            && !ts_node_is_named(ts_node_child(n, 0))
+            && ngxl_text_is(w, ts_node_child(n, 0), "local");
+
+    t = NULL;
+    len = 0;
+
+    if (ngxl_is(name, ngxl_ts.identifier)) {
+        t = ngxl_text(w, name, &len);
+
+        if (local) {
+            ngxl_bind(w, t, len, NGXL_K_NONE, -1);
+            w->binds[w->nbinds - 1].fn = ts_node_start_byte(n) + 1;
+        }
+    }
+
+    ngxl_walk_function(w, n, t, len);
+}
+
+
+/* repeat ... until COND: the body's locals are visible in COND */
+
+static NGXL_COLD void
+ngxl_walk_repeat(ngxl_walk_t *w, TSNode n)
+{
+    size_t        mark;
+    TSNode        body, st;
+    TSTreeCursor  c;
+
+    mark = w->nbinds;
+    body = ngxl_field(n, ngxl_ts.f_body);
+
+    w->loops++;
+
+    if (!ts_node_is_null(body)) {
+        c = ts_tree_cursor_new(body);
+
+        if (ts_tree_cursor_goto_first_child(&c)) {
+            do {
+                st = ts_tree_cursor_current_node(&c);
+
+                if (ts_node_is_named(st)) {
+                    ngxl_walk_stmt(w, st);
+                }
+
+            } while (ts_tree_cursor_goto_next_sibling(&c));
+        }
+
+        ts_tree_cursor_delete(&c);
+    }
+
+    ngxl_walk_expr(w, ngxl_field(n, ngxl_ts.f_condition));
+
+    w->nbinds = mark;
+    w->loops--;
+}
+
+
 static void
 ngxl_walk_stmt(ngxl_walk_t *w, TSNode n)
 {
-    int           local;
-    uint32_t      len, i, nc;
-    TSNode        name, c;
+    uint32_t      i, nc;
+    TSNode        c;
     TSSymbol      s;
-    const char   *t;
 
     if (ts_node_is_null(n)) {
         return;
@@ -1280,24 +1421,7 @@ ngxl_walk_stmt(ngxl_walk_t *w, TSNode n)
         ngxl_walk_assign(w, n, 0);
 
     } else if (s == ngxl_ts.function_decl) {
-        name = ngxl_field(n, ngxl_ts.f_name);
-        local = ts_node_child_count(n) > 0
-                && !ts_node_is_named(ts_node_child(n, 0))
-                && ngxl_text_is(w, ts_node_child(n, 0), "local");
-
-        t = NULL;
-        len = 0;
-
-        if (ngxl_is(name, ngxl_ts.identifier)) {
-            t = ngxl_text(w, name, &len);
-
-            if (local) {
-                ngxl_bind(w, t, len, NGXL_K_NONE, -1);
-                w->binds[w->nbinds - 1].fn = ts_node_start_byte(n) + 1;
-            }
-        }
-
-        ngxl_walk_function(w, n, t, len);
+        ngxl_walk_fdecl(w, n);
 
     } else if (s == ngxl_ts.for_stmt) {
         ngxl_walk_for(w, n);
@@ -1309,23 +1433,7 @@ ngxl_walk_stmt(ngxl_walk_t *w, TSNode n)
         w->loops--;
 
     } else if (s == ngxl_ts.repeat_stmt) {
-        size_t  rmark = w->nbinds;
-        TSNode  rb = ngxl_field(n, ngxl_ts.f_body);
-        TSTreeCursor  rc;
-        w->loops++;
-        if (!ts_node_is_null(rb)) {
-            rc = ts_tree_cursor_new(rb);
-            if (ts_tree_cursor_goto_first_child(&rc)) {
-                do {
-                    TSNode  st = ts_tree_cursor_current_node(&rc);
-                    if (ts_node_is_named(st)) ngxl_walk_stmt(w, st);
-                } while (ts_tree_cursor_goto_next_sibling(&rc));
-            }
-            ts_tree_cursor_delete(&rc);
-        }
-        ngxl_walk_expr(w, ngxl_field(n, ngxl_ts.f_condition));
-        w->nbinds = rmark;
-        w->loops--;
+        ngxl_walk_repeat(w, n);
 
     } else if (s == ngxl_ts.if_stmt) {
         ngxl_walk_if(w, n);
@@ -1467,12 +1575,175 @@ ngxl_lua_scan_free(ngxl_lua_scan_t *s)
 }
 
 
-void *
-ngxl_lua_parse(void **parser, const ngxl_lua_src_t *src)
+/* the end of a long bracket "[==[" at P (LEVEL "="s), or NULL */
+
+static const char *
+ngxl_lua_long_end(const char *p, const char *end, size_t level)
 {
+    size_t  k;
+
+    for ( ; p < end; p++) {
+        if (*p != ']') {
+            continue;
+        }
+
+        for (k = 0; p + 1 + k < end && p[1 + k] == '='; k++) { /* void */ }
+
+        if (k == level && p + 1 + k < end && p[1 + k] == ']') {
+            return p + k + 2;
+        }
+    }
+
+    return NULL;
+}
+
+
+/* the "=" count of a long bracket opening at P ("[" then "="s then "["), or -1 */
+
+static int
+ngxl_lua_long_open(const char *p, const char *end)
+{
+    const char  *q;
+
+    for (q = p + 1; q < end && *q == '='; q++) { /* void */ }
+
+    if (q < end && *q == '[' && q - p - 1 < 0x7fffffff) {
+        return (int) (q - p - 1);
+    }
+
+    return -1;
+}
+
+
+/*
+ * How deep brackets and blocks nest, read as Lua's lexer reads (strings,
+ * long strings and comments skipped): the offset of the first bracket or
+ * block keyword nested deeper than NGXL_LUA_MAX_NEST, or -1.  Blocks are
+ * counted from "function", "if", "do", "repeat" to "end" and "until",
+ * which balance in any valid Lua ("while ... do" and "for ... do" count
+ * their "do").
+ */
+
+static long
+ngxl_lua_too_deep(const char *text, size_t len)
+{
+    int          level;
+    size_t       depth, n;
+    const char  *p, *end, *q;
+
+    p = text;
+    end = text + len;
+    depth = 0;
+
+    while (p < end) {
+        switch (*p) {
+
+        case '(': case '{':
+            if (++depth > NGXL_LUA_MAX_NEST) {
+                return (long) (p - text);
+            }
+            p++;
+            break;
+
+        case '[':
+            level = ngxl_lua_long_open(p, end);
+
+            if (level < 0) {
+                if (++depth > NGXL_LUA_MAX_NEST) {
+                    return (long) (p - text);
+                }
+                p++;
+                break;
+            }
+
+            q = ngxl_lua_long_end(p + level + 2, end, (size_t) level);
+            p = q ? q : end;
+            break;
+
+        case ')': case ']': case '}':
+            depth -= depth > 0;
+            p++;
+            break;
+
+        case '-':
+            if (p + 1 >= end || p[1] != '-') {
+                p++;
+                break;
+            }
+
+            p += 2;
+
+            if (p < end && *p == '[' && (level = ngxl_lua_long_open(p, end)) >= 0) {
+                q = ngxl_lua_long_end(p + level + 2, end, (size_t) level);
+                p = q ? q : end;
+                break;
+            }
+
+            q = memchr(p, '\n', (size_t) (end - p));
+            p = q ? q + 1 : end;
+            break;
+
+        case '"': case '\'':
+            for (q = p + 1; q < end && *q != *p && *q != '\n'; q++) {
+                if (*q == '\\' && q + 1 < end) {
+                    q++;
+                }
+            }
+
+            p = q < end ? q + 1 : end;
+            break;
+
+        default:
+            if (!(*p == '_' || (unsigned) ((*p | 0x20) - 'a') < 26u
+                  || (*p >= '0' && *p <= '9') || (unsigned char) *p >= 0x80))
+            {
+                p++;
+                break;
+            }
+
+            /* a name, a keyword or a number: one token */
+
+            for (q = p + 1;
+                 q < end && (*q == '_' || (unsigned) ((*q | 0x20) - 'a') < 26u
+                             || (*q >= '0' && *q <= '9')
+                             || (unsigned char) *q >= 0x80);
+                 q++)
+            { /* void */ }
+
+            n = (size_t) (q - p);
+
+            if ((n == 2 && (memcmp(p, "do", 2) == 0 || memcmp(p, "if", 2) == 0))
+                || (n == 6 && memcmp(p, "repeat", 6) == 0)
+                || (n == 8 && memcmp(p, "function", 8) == 0))
+            {
+                if (++depth > NGXL_LUA_MAX_NEST) {
+                    return (long) (p - text);
+                }
+
+            } else if ((n == 3 && memcmp(p, "end", 3) == 0)
+                       || (n == 5 && memcmp(p, "until", 5) == 0))
+            {
+                depth -= depth > 0;
+            }
+
+            p = q;
+            break;
+        }
+    }
+
+    return -1;
+}
+
+
+void *
+ngxl_lua_parse(void **parser, ngxl_lua_src_t *src)
+{
+    long       deep;
     TSRange    range;
     TSParser  *p;
-    uint32_t   line, col;
+    uint32_t   line, col, len;
+
+    src->tree = NULL;
 
     if (*parser == NULL) {
         *parser = ts_parser_new();
@@ -1490,23 +1761,41 @@ ngxl_lua_parse(void **parser, const ngxl_lua_src_t *src)
 
     p = *parser;
 
+    /* what nests too deep is cut off: the Lua before it is still read */
+
+    if (src->code) {
+        deep = ngxl_lua_too_deep(src->code, src->code_len);
+
+    } else if (src->off == 0 && src->code_len == src->len) {
+        deep = ngxl_lua_too_deep(src->data, src->len);
+
+    } else {
+        deep = ngxl_lua_too_deep(src->data + src->off, src->code_len);
+    }
+
+    src->deep = deep < 0 ? 0 : (uint32_t) deep + 1;
+    len = deep < 0 ? src->code_len : (uint32_t) deep;
+
     if (src->code) {
         /* the string form, unescaped: parsed on its own */
         ts_parser_set_included_ranges(p, NULL, 0);
-        return ts_parser_parse_string(p, NULL, src->code, src->code_len);
+        src->tree = ts_parser_parse_string(p, NULL, src->code, len);
+        return src->tree;
     }
 
     if (src->off == 0 && src->code_len == src->len) {
         /* a file */
         ts_parser_set_included_ranges(p, NULL, 0);
-        return ts_parser_parse_string(p, NULL, src->data,
-                                      (uint32_t) src->len);
+        src->tree = ts_parser_parse_string(p, NULL, src->data,
+                                           deep < 0 ? (uint32_t) src->len
+                                                    : len);
+        return src->tree;
     }
 
     /* a *_by_lua_block body: parsed in place, for config positions */
 
     range.start_byte = src->off;
-    range.end_byte = src->off + src->code_len;
+    range.end_byte = src->off + len;
 
     if (src->cfile) {
         ngxl_conf_line_col(src->cfile, src->off, &line, &col);
@@ -1519,7 +1808,9 @@ ngxl_lua_parse(void **parser, const ngxl_lua_src_t *src)
     range.start_point.column = col - 1;
 
     if (src->cfile) {
-        ngxl_conf_line_col(src->cfile, src->off + src->code_len, &line, &col);
+        ngxl_conf_line_col(src->cfile, src->off + len, &line, &col);
+    } else {
+        col = src->off + len + 1;
     }
 
     range.end_point.row = line - 1;
@@ -1527,7 +1818,57 @@ ngxl_lua_parse(void **parser, const ngxl_lua_src_t *src)
 
     ts_parser_set_included_ranges(p, &range, 1);
 
-    return ts_parser_parse_string(p, NULL, src->data, (uint32_t) src->len);
+    src->tree = ts_parser_parse_string(p, NULL, src->data,
+                                       (uint32_t) src->len);
+    return src->tree;
+}
+
+
+/* where the Lua nested too deep: a syntax error, the rest unread */
+
+static void
+ngxl_lua_too_deep_error(ngxl_walk_t *w)
+{
+    uint32_t           off, i;
+    const char        *d;
+    ngxl_lua_error_t  *e;
+
+    off = w->src->deep - 1;
+
+    e = ngxl_palloc(w->scan->pool, sizeof(ngxl_lua_error_t));
+    e->file = w->src->path;
+    e->rest_unread = 1;
+    e->msg = ngxl_psprintf(w->scan->pool,
+                           "brackets and blocks nested more than %d deep "
+                           "(LuaJIT stops at 200)", NGXL_LUA_MAX_NEST);
+
+    if (w->src->code) {
+        off = off < w->src->code_len ? w->src->map[off] : w->src->off;
+
+    } else {
+        off += w->src->off;
+    }
+
+    if (w->src->cfile) {
+        ngxl_conf_line_col(w->src->cfile, off, &e->line, &e->col);
+
+    } else {
+        /* a file: count its lines (once, and only for this error) */
+        e->line = 1;
+        e->col = 1;
+        d = w->src->data;
+
+        for (i = 0; i < off && i < w->src->len; i++) {
+            if (d[i] == '\n') {
+                e->line++;
+                e->col = 1;
+            } else {
+                e->col++;
+            }
+        }
+    }
+
+    ngxl_vec_push(&w->scan->errors, e);
 }
 
 
@@ -1550,7 +1891,7 @@ ngxl_lua_parser_free(void *parser)
 
 
 int
-ngxl_lua_scan(ngxl_lua_scan_t *s, const ngxl_lua_src_t *src, size_t chunk)
+ngxl_lua_scan(ngxl_lua_scan_t *s, ngxl_lua_src_t *src, size_t chunk)
 {
     TSTree       *tree;
     TSNode        root;
@@ -1589,9 +1930,16 @@ ngxl_lua_scan(ngxl_lua_scan_t *s, const ngxl_lua_src_t *src, size_t chunk)
     /* the chunk is a function too: what it connected and left is dropped */
     ngxl_sockets_left(&w, root, 0);
 
-    ngxl_lua_errors(&w, root);
+    if (src->deep) {
+        /* tree-sitter's errors at the cut say nothing */
+        ngxl_lua_too_deep_error(&w);
+
+    } else {
+        ngxl_lua_errors(&w, root);
+    }
 
     ts_tree_delete(tree);
+    src->tree = NULL;
 
     free(w.binds);
     free(w.globals);

@@ -588,6 +588,85 @@ else
 stderr: $ERR"
 fi
 
+# nesting: brackets and blocks deeper than 1,000 (LuaJIT refuses 200) are
+# a lua-syntax error at the 1001st level, the Lua before it still read;
+# brackets in strings, comments and long strings do not count
+n="$TMP/nest-ok.lua"
+python3 - "$n" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('local s = "' + "{" * 3000 + '\\" ((" -- ' + "(" * 3000 + "\n")
+    f.write("local l = [==[ " + "[" * 3000 + " ]] ]=] ]==] --[[ " + "{" * 3000 + " ]]\n")
+    f.write("local c = '" + "(" * 3000 + "' --[=[ ]] " + "{" * 3000 + " ]=]\n")
+    f.write("local t = " + "{" * 400 + "function() if x then repeat do local f = " * 150
+            + "ngx.var.nest_deep " + "end until y end end " * 150 + "}" * 400 + "\n")
+    f.write("return ngx.var.nest_after\n")
+PY
+run "$NGXLINT" lua --list-accesses --format json "$n"
+if [ "$RC" = 0 ] && printf '%s' "$OUT" | jq -e '[.accesses[].name] == ["nest_deep", "nest_after"]' >/dev/null 2>&1; then
+    ok "1,000 levels (and brackets in strings and comments): read whole"
+else
+    not_ok "1,000 levels: exit $RC" "$OUT $ERR"
+fi
+run "$NGXLINT" lua "$n"
+expect_rc 0 "1,000 levels: no lua-syntax"
+
+n="$TMP/nest-deep.lua"
+python3 - "$n" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("local a = ngx.var.nest_before\n")
+    f.write("local t = " + "{" * 500 + "(" * 300 + "function() " * 201
+            + "ngx.var.nest_inside = 1 " + "end " * 201 + ")" * 300 + "}" * 500 + "\n")
+    f.write("return ngx.var.nest_after\n")
+PY
+# the 1001st level: the "(" of the 200th "function" (800 brackets, 199
+# functions, then the 200th and its "("), at column 11 + 800 + 199 * 11 + 8
+run "$NGXLINT" lua "$n"
+expect_rc 1 "1,001 levels: a finding"
+expect_out "nest-deep\.lua:2:3008: error: brackets and blocks nested more than 1000 deep \(LuaJIT stops at 200\): the Lua before it is still read \[lua-syntax\]" \
+    "1,001 levels: lua-syntax at the 1001st level"
+run "$NGXLINT" lua --list-accesses --format json "$n"
+if printf '%s' "$OUT" | jq -e '[.accesses[].name] == ["nest_before"]' >/dev/null 2>&1; then
+    ok "1,001 levels: the access before it reported, nothing after the cut"
+else
+    not_ok "1,001 levels: the accesses" "$OUT"
+fi
+
+# the string form: the position maps back through nginx's unescaping
+n="$TMP/nest-string.conf"
+python3 - "$n" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("events {}\nhttp {\n    server {\n        location / {\n")
+    f.write("            content_by_lua 'local a = ngx.var.nest_s \\'x\\' local t = " + "(" * 1001 + "';\n")
+    f.write("        }\n    }\n}\n")
+PY
+# the first "(" is at column 70 of line 5: the 1001st at 1070
+run "$NGXLINT" lua "$n"
+expect_rc 1 "1,001 levels in a string form: a finding"
+expect_out "nest-string\.conf:5:1070: error: brackets and blocks nested more than 1000 deep" \
+    "1,001 levels in a string form: lua-syntax at its config line:column"
+
+# what the nesting count lets through is still read, in a 1 MB stack: a
+# left-deep chain of 100,000 "+" (LuaJIT takes any length), 2,990 unary
+# operators, 245 x 4 levels of function/if/repeat/do
+n="$TMP/nest-chain.lua"
+python3 - "$n" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("local c = ngx.var.chain_first" + " + 1" * 100000 + " + ngx.var.chain_last\n")
+    f.write("local u = " + "- " * 2990 + "ngx.var.unary_deep\n")
+    f.write("local w = " + "function() if x then repeat do local f = " * 245
+            + "ngx.var.block_deep" + " end until y end end" * 245 + "\n")
+PY
+run sh -c 'ulimit -s 1024 && exec "$@"' sh "$NGXLINT" lua --list-accesses --format json "$n"
+if [ "$RC" = 0 ] && printf '%s' "$OUT" | jq -e '[.accesses[].name] == ["chain_first", "chain_last", "unary_deep", "block_deep"]' >/dev/null 2>&1; then
+    ok "deep chains and blocks: every access read, in a 1 MB stack"
+else
+    not_ok "deep chains and blocks: exit $RC" "$(printf '%s' "$OUT" | head -c 600) $ERR"
+fi
+
 # a *_by_lua_block body that does not parse: text output names the place
 run "$NGXLINT" lua "$FIX/broken/block.conf"
 expect_rc 1 "broken block: findings"
