@@ -2,9 +2,12 @@
  * ngxlint: gathering a deployment's Lua.
  */
 
+#define _GNU_SOURCE           /* sched_getaffinity(), CPU_COUNT() */
+
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -764,6 +767,21 @@ ngxl_lua_parser_thread(void *data)
 }
 
 
+/* the CPUs this process may run on (taskset, cpusets), as nproc counts */
+
+static long
+ngxl_lua_cpus(void)
+{
+    cpu_set_t  set;
+
+    if (sched_getaffinity(0, sizeof(cpu_set_t), &set) == 0) {
+        return CPU_COUNT(&set);
+    }
+
+    return sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+
 /* read and scan each file not yet scanned, once */
 
 static void
@@ -824,7 +842,7 @@ ngxl_lua_scan_chunks(ngxl_lua_project_t *p)
 
     /* the parsers ahead: one per other CPU, when there is enough to do */
 
-    ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    ncpu = ngxl_lua_cpus();
     nthreads = ncpu > 1 && n >= 8 ? (size_t) ncpu - 1 : 0;
 
     if (nthreads > NGXL_LUA_THREADS) {
