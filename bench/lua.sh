@@ -18,6 +18,9 @@
 #   ngxlint project   lua -q nginx.conf: the tree as a project (modules
 #                     through lua_package_path, phases through require,
 #                     content_by_lua_file handlers), the rules, the findings
+#   ... on 1 CPU      the project under taskset -c 0: the files are parsed
+#                     ahead of the walk on the other CPUs; this row is what
+#                     one CPU does alone (tree-sitter's parse is ~80% of it)
 #
 # The tree comes from bench/gen-lua-tree.sh (SCALE 1: about 4,400 files,
 # 39 MB of Lua); build/bench/lua-tree-SCALE is used as it is when present,
@@ -147,10 +150,16 @@ run() {
 list()    { run list "0" "${1:-/dev/null}" "$ngxlint" lua --list-accesses --format json "$tree/lua"; }
 lint()    { run lint "0 1" "${1:-/dev/null}" "$ngxlint" lua "$tree/lua"; }
 project() { run project "0 1" "${1:-/dev/null}" "$ngxlint" lua -q "$tree/nginx.conf"; }
+project1() { run project1 "0 1" "${1:-/dev/null}" taskset -c 0 "$ngxlint" lua -q "$tree/nginx.conf"; }
 luajit()  { run luajit "0" "$work/luajit.out" "$LUAJIT" "$work/load.lua" "$work/files"; }
 grepc()   { run grep "0 1" /dev/null grep -rc --include='*.lua' 'ngx\.var' "$tree/lua"; }
 
 tools="list lint project"
+# the same on one CPU: parsing ahead on the other CPUs is what reaches the
+# goal; this row shows what one CPU does alone
+if [ "$(nproc)" -gt 1 ] && command -v taskset >/dev/null 2>&1; then
+    tools="$tools project1"
+fi
 [ -n "$LUAJIT" ] && tools="$tools luajit"
 tools="$tools grep"
 
@@ -222,6 +231,7 @@ done | awk -v b="$bytes" -v f="$nfiles" -v goal="$goal" '
         name["list"] = "ngxlint list"
         name["lint"] = "ngxlint lua DIR"
         name["project"] = "ngxlint project"
+        name["project1"] = "  ... on 1 CPU"
         name["luajit"] = "luajit loadfile"
         name["grep"] = "grep -c ngx.var"
         printf "%-16s %9s %15s %8s %9s %15s\n", "tool", "wall (s)", "(min-max)", "MB/s", "files/s", "peak RSS (MiB)"
@@ -250,4 +260,7 @@ done | awk -v b="$bytes" -v f="$nfiles" -v goal="$goal" '
             printf "goal (>= %d MB/s end to end): %-16s %6.1f MB/s: %s\n", goal, name[t], mbs,
                    (mbs >= goal ? "met" : "NOT met")
         }
+        if ("project1" in wall && wall["project1"] > 0)
+            printf "one CPU (taskset -c 0):       ngxlint project  %6.1f MB/s (%.2fx the time on all CPUs)\n",
+                   b / 1e6 / wall["project1"], wall["project1"] / wall["project"]
     }'
