@@ -36,6 +36,18 @@
 
 #define NGX_HTTP_VAR_INDEX_OTHER        "other"
 
+/* why ngx_http_var_index_set() failed: ngx_http_var_index_strerror() says */
+#define NGX_HTTP_VAR_INDEX_EENTRY          -1
+#define NGX_HTTP_VAR_INDEX_ENOTFOUND       -2
+#define NGX_HTTP_VAR_INDEX_ENOTCHANGEABLE  -3
+#define NGX_HTTP_VAR_INDEX_ENOTASSIGNABLE  -4
+#define NGX_HTTP_VAR_INDEX_ENOMEM          -5
+
+/* the flags of a value, in the last byte of its first word (see below) */
+#define NGX_HTTP_VAR_INDEX_VALID        0x10
+#define NGX_HTTP_VAR_INDEX_NO_CACHEABLE 0x20
+#define NGX_HTTP_VAR_INDEX_NOT_FOUND    0x40
+
 
 typedef struct {
     ngx_uint_t                   path;
@@ -80,6 +92,11 @@ static ngx_int_t ngx_http_var_index_init_module(ngx_cycle_t *cycle);
 static ngx_http_variable_t *ngx_http_var_index_prefix(
     ngx_http_core_main_conf_t *cmcf, ngx_str_t *name);
 
+static ngx_uint_t ngx_http_var_index_layout(void);
+static ngx_http_variable_value_t *ngx_http_var_index_flushed(
+    ngx_http_request_t *r, ngx_uint_t index, ngx_uint_t *fresh);
+static ngx_int_t ngx_http_var_index_value(ngx_http_variable_value_t *vv,
+    ngx_uint_t fresh, u_char **value, size_t *len);
 static ngx_http_var_index_entry_t *ngx_http_var_index_entry(
     ngx_http_request_t *r, ngx_uint_t index, char **err);
 static ngx_int_t ngx_http_var_index_set_value(ngx_http_request_t *r,
@@ -108,13 +125,18 @@ int ngx_http_var_index_name(ngx_http_request_t *r, ngx_uint_t index,
 int ngx_http_var_index_get(ngx_http_request_t *r, ngx_uint_t index,
     u_char **value, size_t *len, char **err);
 int ngx_http_var_index_set(ngx_http_request_t *r, ngx_uint_t index,
-    u_char *value, size_t len, u_char *errbuf, size_t *errlen);
+    u_char *value, size_t len);
+size_t ngx_http_var_index_strerror(ngx_http_request_t *r, ngx_uint_t index,
+    int rc, u_char *errbuf, size_t size);
 void ngx_http_var_index_miss(ngx_http_request_t *r, u_char *name,
     size_t len, ngx_uint_t count);
 
 
 static ngx_str_t  ngx_http_var_index_zone_name =
     ngx_string("ngx_http_var_index");
+
+/* the first word of a value is laid out as ngx_http_var_index_layout() expects */
+static ngx_uint_t  ngx_http_var_index_bytewise;
 
 
 static ngx_command_t  ngx_http_var_index_commands[] = {
@@ -330,6 +352,8 @@ ngx_http_var_index_init_module(ngx_cycle_t *cycle)
     ngx_http_core_main_conf_t       *cmcf;
     ngx_http_var_index_main_conf_t  *vimcf;
 
+    ngx_http_var_index_bytewise = ngx_http_var_index_layout();
+
     vimcf = ngx_http_cycle_get_module_main_conf(cycle,
                                                 ngx_http_var_index_module);
     if (vimcf == NULL) {
@@ -496,6 +520,7 @@ int
 ngx_http_var_index_get(ngx_http_request_t *r, ngx_uint_t index,
     u_char **value, size_t *len, char **err)
 {
+    ngx_uint_t                   fresh;
     ngx_http_variable_value_t   *vv, prefix;
     ngx_http_var_index_entry_t  *e;
 
@@ -504,19 +529,12 @@ ngx_http_var_index_get(ngx_http_request_t *r, ngx_uint_t index,
         return NGX_ERROR;
     }
 
+    fresh = 1;
+
     switch (e->path) {
 
     case NGX_HTTP_VAR_INDEX_FLUSHED:
-
-        /* the cached value: ngx_http_get_flushed_variable()'s first test */
-
-        vv = &r->variables[e->index];
-
-        if ((vv->valid || vv->not_found) && !vv->no_cacheable) {
-            break;
-        }
-
-        vv = ngx_http_get_flushed_variable(r, e->index);
+        vv = ngx_http_var_index_flushed(r, e->index, &fresh);
         break;
 
     case NGX_HTTP_VAR_INDEX_PREFIX:
@@ -534,12 +552,121 @@ ngx_http_var_index_get(ngx_http_request_t *r, ngx_uint_t index,
         break;
     }
 
-    if (vv == NULL || vv->not_found) {
+    if (vv == NULL) {
+        return NGX_DECLINED;
+    }
+
+    return ngx_http_var_index_value(vv, fresh, value, len);
+}
+
+
+/*
+ * A value starts with a 32-bit word of bit-fields: len:28, then valid,
+ * no_cacheable, not_found and escape.  nginx writes them a field at a
+ * time: a handler stores the word, then a byte for a flag, and
+ * ngx_http_get_indexed_variable() another byte (no_cacheable).  A load of
+ * the whole word right after such stores waits until they reach the cache,
+ * because a CPU forwards one store to a load, not two: measured, a third of
+ * a read of $args or $uri.  Where the word is laid out as on x86-64 and
+ * arm64 (little-endian, fields from the lowest bit; checked once, at
+ * startup), it is read in bytes, which each come from one store, and the
+ * flags are cleared with one store of the word.
+ */
+
+static ngx_uint_t
+ngx_http_var_index_layout(void)
+{
+    u_char                     b[2][4];
+    ngx_http_variable_value_t  vv;
+
+    ngx_memzero(&vv, sizeof(ngx_http_variable_value_t));
+    vv.len = 0x0a0b0c0d;
+    vv.valid = 1;
+    vv.not_found = 1;
+    ngx_memcpy(b[0], &vv, 4);
+
+    ngx_memzero(&vv, sizeof(ngx_http_variable_value_t));
+    vv.no_cacheable = 1;
+    ngx_memcpy(b[1], &vv, 4);
+
+    return b[0][0] == 0x0d && b[0][1] == 0x0c && b[0][2] == 0x0b
+           && b[0][3] == (0x0a | NGX_HTTP_VAR_INDEX_VALID
+                          | NGX_HTTP_VAR_INDEX_NOT_FOUND)
+           && b[1][0] == 0 && b[1][1] == 0 && b[1][2] == 0
+           && b[1][3] == NGX_HTTP_VAR_INDEX_NO_CACHEABLE;
+}
+
+
+/*
+ * ngx_http_get_flushed_variable(), its two flags cleared in one store;
+ * *fresh is 0 when the cached value is returned (written long ago)
+ */
+
+static ngx_http_variable_value_t *
+ngx_http_var_index_flushed(ngx_http_request_t *r, ngx_uint_t index,
+    ngx_uint_t *fresh)
+{
+    uint32_t                    word, set, stale;
+    ngx_http_variable_value_t  *vv;
+
+    if (!ngx_http_var_index_bytewise) {
+        return ngx_http_get_flushed_variable(r, index);
+    }
+
+    vv = &r->variables[index];
+
+    set = (uint32_t) (NGX_HTTP_VAR_INDEX_VALID | NGX_HTTP_VAR_INDEX_NOT_FOUND)
+          << 24;
+    stale = (uint32_t) NGX_HTTP_VAR_INDEX_NO_CACHEABLE << 24;
+
+    ngx_memcpy(&word, vv, sizeof(uint32_t));
+
+    if (word & set) {
+        if (!(word & stale)) {
+            *fresh = 0;
+            return vv;
+        }
+
+        word &= ~set;
+        ngx_memcpy(vv, &word, sizeof(uint32_t));
+    }
+
+    return ngx_http_get_indexed_variable(r, index);
+}
+
+
+/* a value, FRESH if just evaluated: NGX_DECLINED if not found */
+
+static ngx_int_t
+ngx_http_var_index_value(ngx_http_variable_value_t *vv, ngx_uint_t fresh,
+    u_char **value, size_t *len)
+{
+    u_char            flags;
+    volatile u_char  *b;
+
+    if (!fresh || !ngx_http_var_index_bytewise) {
+        if (vv->not_found) {
+            return NGX_DECLINED;
+        }
+
+        *value = vv->data;
+        *len = vv->len;
+
+        return NGX_OK;
+    }
+
+    /* volatile: the compiler must not merge the bytes into one load */
+
+    b = (volatile u_char *) vv;
+    flags = b[3];
+
+    if (flags & NGX_HTTP_VAR_INDEX_NOT_FOUND) {
         return NGX_DECLINED;
     }
 
     *value = vv->data;
-    *len = vv->len;
+    *len = (size_t) b[0] | (size_t) b[1] << 8 | (size_t) b[2] << 16
+           | (size_t) (flags & 0x0f) << 24;
 
     return NGX_OK;
 }
@@ -547,49 +674,38 @@ ngx_http_var_index_get(ngx_http_request_t *r, ngx_uint_t index,
 
 /*
  * as ngx_http_lua_ffi_var_set() does for the variable of variables_hash
- * that has the index's name; a NULL value (nil in Lua) unsets it
+ * that has the index's name; a NULL value (nil in Lua) unsets it.  Returns
+ * NGX_OK or one of the NGX_HTTP_VAR_INDEX_E* codes, which
+ * ngx_http_var_index_strerror() turns into stock's message: the message is
+ * not written on every call (an FFI call's cost grows with its arguments)
  */
 
 int
 ngx_http_var_index_set(ngx_http_request_t *r, ngx_uint_t index,
-    u_char *value, size_t len, u_char *errbuf, size_t *errlen)
+    u_char *value, size_t len)
 {
     char                        *err;
-    ngx_str_t                   *name;
     ngx_http_variable_t         *v;
     ngx_http_var_index_entry_t  *e;
 
     e = ngx_http_var_index_entry(r, index, &err);
     if (e == NULL) {
-        *errlen = ngx_snprintf(errbuf, *errlen, "%s", err) - errbuf;
-        return NGX_ERROR;
+        return NGX_HTTP_VAR_INDEX_EENTRY;
     }
 
-    name = e->name;
     v = e->var;
 
     if (v == NULL) {
-        *errlen = ngx_snprintf(errbuf, *errlen,
-                               "variable \"%V\" not found for writing; "
-                               "maybe it is a built-in variable that is not "
-                               "changeable or you forgot to use "
-                               "\"set $%V '';\" "
-                               "in the config file to define it first",
-                               name, name)
-                  - errbuf;
-        return NGX_ERROR;
+        return NGX_HTTP_VAR_INDEX_ENOTFOUND;
     }
 
     if (!(v->flags & NGX_HTTP_VAR_CHANGEABLE)) {
-        *errlen = ngx_snprintf(errbuf, *errlen,
-                               "variable \"%V\" not changeable", name)
-                  - errbuf;
-        return NGX_ERROR;
+        return NGX_HTTP_VAR_INDEX_ENOTCHANGEABLE;
     }
 
     if (v->set_handler) {
         if (ngx_http_var_index_set_value(r, v, value, len) != NGX_OK) {
-            goto nomem;
+            return NGX_HTTP_VAR_INDEX_ENOMEM;
         }
 
         return NGX_OK;
@@ -597,21 +713,63 @@ ngx_http_var_index_set(ngx_http_request_t *r, ngx_uint_t index,
 
     if (v->flags & NGX_HTTP_VAR_INDEXED) {
         if (ngx_http_var_index_set_indexed(r, v, value, len) != NGX_OK) {
-            goto nomem;
+            return NGX_HTTP_VAR_INDEX_ENOMEM;
         }
 
         return NGX_OK;
     }
 
-    *errlen = ngx_snprintf(errbuf, *errlen,
-                           "variable \"%V\" cannot be assigned a value", name)
-              - errbuf;
-    return NGX_ERROR;
+    return NGX_HTTP_VAR_INDEX_ENOTASSIGNABLE;
+}
 
-nomem:
 
-    *errlen = ngx_snprintf(errbuf, *errlen, "no memory") - errbuf;
-    return NGX_ERROR;
+/* the message of a failed ngx_http_var_index_set(): its length in errbuf */
+
+size_t
+ngx_http_var_index_strerror(ngx_http_request_t *r, ngx_uint_t index, int rc,
+    u_char *errbuf, size_t size)
+{
+    char                        *err;
+    u_char                      *p;
+    ngx_str_t                   *name;
+    ngx_http_var_index_entry_t  *e;
+
+    e = ngx_http_var_index_entry(r, index, &err);
+    if (e == NULL) {
+        p = ngx_snprintf(errbuf, size, "%s", err);
+        return p - errbuf;
+    }
+
+    name = e->name;
+
+    switch (rc) {
+
+    case NGX_HTTP_VAR_INDEX_ENOTFOUND:
+        p = ngx_snprintf(errbuf, size,
+                         "variable \"%V\" not found for writing; "
+                         "maybe it is a built-in variable that is not "
+                         "changeable or you forgot to use "
+                         "\"set $%V '';\" "
+                         "in the config file to define it first",
+                         name, name);
+        break;
+
+    case NGX_HTTP_VAR_INDEX_ENOTCHANGEABLE:
+        p = ngx_snprintf(errbuf, size, "variable \"%V\" not changeable",
+                         name);
+        break;
+
+    case NGX_HTTP_VAR_INDEX_ENOTASSIGNABLE:
+        p = ngx_snprintf(errbuf, size,
+                         "variable \"%V\" cannot be assigned a value", name);
+        break;
+
+    default: /* NGX_HTTP_VAR_INDEX_ENOMEM */
+        p = ngx_snprintf(errbuf, size, "no memory");
+        break;
+    }
+
+    return p - errbuf;
 }
 
 
@@ -683,7 +841,7 @@ ngx_http_var_index_set_indexed(ngx_http_request_t *r, ngx_http_variable_t *v,
         return NGX_OK;
     }
 
-    p = ngx_palloc(r->pool, len);
+    p = ngx_pnalloc(r->pool, len);
     if (p == NULL) {
         return NGX_ERROR;
     }

@@ -52,8 +52,9 @@ if not pcall(ffi.typeof, "ngx_http_var_index_cdef_t") then
     int ngx_http_var_index_get(ngx_http_request_t *r, uintptr_t index,
         unsigned char **value, size_t *len, char **err);
     int ngx_http_var_index_set(ngx_http_request_t *r, uintptr_t index,
-        const unsigned char *value, size_t len, unsigned char *errbuf,
-        size_t *errlen);
+        const unsigned char *value, size_t len);
+    size_t ngx_http_var_index_strerror(ngx_http_request_t *r,
+        uintptr_t index, int rc, unsigned char *errbuf, size_t size);
     void ngx_http_var_index_miss(ngx_http_request_t *r,
         const unsigned char *name, size_t len, uintptr_t count);
     ]]
@@ -75,6 +76,7 @@ local C_count = symbol("ngx_http_var_index_count")
 local C_name = symbol("ngx_http_var_index_name")
 local C_get = symbol("ngx_http_var_index_get")
 local C_set = symbol("ngx_http_var_index_set")
+local C_strerror = symbol("ngx_http_var_index_strerror")
 local C_miss = symbol("ngx_http_var_index_miss")
 
 -- the stock path (declared by resty.core.var)
@@ -276,17 +278,22 @@ local function set_at(name, value)
         len = #value
     end
 
+    if i then
+        local rc = C_set(r, i, value, len)
+
+        if rc ~= 0 then
+            local n = C_strerror(r, i, rc, errbuf, ERR_BUF_SIZE)
+            error(ffi_str(errbuf, n), 3)
+        end
+
+        return
+    end
+
     errlen[0] = ERR_BUF_SIZE
 
-    local rc
-    if i then
-        rc = C_set(r, i, value, len, errbuf, errlen)
-
-    else
-        local n = #name
-        rc = C_lua_set(r, name, n, get_string_buf(n), value, len, errbuf,
-                       errlen)
-    end
+    local n = #name
+    local rc = C_lua_set(r, name, n, get_string_buf(n), value, len, errbuf,
+                         errlen)
 
     if rc == -1 then
         error(ffi_str(errbuf, errlen[0]), 3)
@@ -374,10 +381,11 @@ function _M.setter(name)
                     len = #value
                 end
 
-                errlen[0] = ERR_BUF_SIZE
+                local rc = C_set(r, i, value, len)
 
-                if C_set(r, i, value, len, errbuf, errlen) == -1 then
-                    error(ffi_str(errbuf, errlen[0]), 2)
+                if rc ~= 0 then
+                    local n = C_strerror(r, i, rc, errbuf, ERR_BUF_SIZE)
+                    error(ffi_str(errbuf, n), 2)
                 end
 
                 return
