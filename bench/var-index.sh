@@ -17,6 +17,11 @@
 #   api         I, var_index.get("NAME") / var_index.set("NAME", v)
 #   bound       I, var_index.getter("NAME")() / var_index.setter("NAME")(v)
 #
+# A read returns the string it made last time when the value has the same
+# bytes (resty.var_index keeps one per variable): the loops read an
+# unchanged value; the reads are measured again with nothing kept
+# (vi.keep_last(0)), which is what a read costs when the value changed.
+#
 # ns per access: a loop of N (default 1e6) accesses in a content handler,
 # compiled by LuaJIT (warmed up first), timed with the worker thread's CPU
 # clock (clock_gettime(CLOCK_THREAD_CPUTIME_ID) through the FFI: ngx.now is
@@ -132,7 +137,7 @@ local KONG_READS = { "host", "request_uri", "remote_addr", "http_user_agent",
 -- the loop bodies, one chunk (one prototype, one trace) per way and name
 local function chunk(way, op, name)
     local access, arg
-    if op == "get" or op == "miss" then
+    if op == "get" or op == "getoff" or op == "miss" then
         if way == "api" then
             access, arg = fmt("f(%q)", name), vi.get
         elseif way == "bound" then
@@ -251,12 +256,18 @@ function _M.bench(way, op, name, n)
         loops[key] = f
     end
 
+    -- getoff: no value kept, every read makes its string (as a read does
+    -- when the value changed since the last one)
+    local keep = vi.keep_last(op == "getoff" and 0 or 512)
+
     f(2000)
     f(2000)
 
     local t0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID)
     f(n)
     local t1 = cpu_ns(CLOCK_THREAD_CPUTIME_ID)
+
+    vi.keep_last(keep)
 
     return (t1 - t0) / n
 end
@@ -394,10 +405,10 @@ echo "var-index.sh: $runs rounds of $n accesses per way and variable ..." >&2
 r=0
 while [ "$r" -lt "$runs" ]; do
     r=$((r + 1))
-    for op in get set kong miss; do
+    for op in get getoff set kong miss; do
         ways=$WAYS
         case $op in
-        get) names=$READS ;;
+        get | getoff) names=$READS ;;
         set) names=$WRITES ;;
         kong) names=phase ;;
         miss) names=$MISSES; ways="stock+idx patched api" ;;
@@ -495,6 +506,7 @@ function table(title, op, names,    nn, nm, i, w, m, s, line, k, lg, cnt, minr, 
 END {
     nw = split(ways, wy, " ")
     table("Reads", "get", reads)
+    table("Reads, no value kept (vi.keep_last(0): each read makes its string, as when the value changed)", "getoff", reads)
     table("Writes", "set", writes)
 
     printf "\nNot indexed (stock path + miss counting), ns per access\n"
@@ -528,8 +540,13 @@ END {
     }
 
     # the goals: patched (w = 3) and api (w = 4): reads geomean >= 2.5,
-    # none < 1.5, writes >= 2; bound (w = 5) >= 2 on every kind
-    printf "\nGoals\n"
+    # none < 1.5, writes >= 2; bound (w = 5) >= 2 on every kind; judged on
+    # the reads that keep no value too (the lower of the two)
+    for (w = 3; w <= 5; w++) {
+        if (gm["getoff", w] < gm["get", w]) gm["get", w] = gm["getoff", w]
+        if (mn["getoff", w] < mn["get", w]) mn["get", w] = mn["getoff", w]
+    }
+    printf "\nGoals (reads: the lower of the two tables)\n"
     for (w = 3; w <= 4; w++) {
         printf "  %-8s reads geomean %.2fx (>= 2.5): %s; lowest %.2fx (>= 1.5): %s; writes lowest %.2fx (>= 2): %s\n", wy[w],
             gm["get", w], ((gm["get", w] >= 2.5) ? "met" : "NOT met"),

@@ -36,12 +36,15 @@
 
 #define NGX_HTTP_VAR_INDEX_OTHER        "other"
 
-/* why ngx_http_var_index_set() failed: ngx_http_var_index_strerror() says */
+/* a read found the caller's last value */
+#define NGX_HTTP_VAR_INDEX_SAME            1
+
+/* why a read (EENTRY) or a write failed: ngx_http_var_index_strerror() */
 #define NGX_HTTP_VAR_INDEX_EENTRY          -1
 #define NGX_HTTP_VAR_INDEX_ENOTFOUND       -2
 #define NGX_HTTP_VAR_INDEX_ENOTCHANGEABLE  -3
 #define NGX_HTTP_VAR_INDEX_ENOTASSIGNABLE  -4
-#define NGX_HTTP_VAR_INDEX_ENOMEM          -5
+#define NGX_HTTP_VAR_INDEX_ENOMEM          -6
 
 /* the flags of a value, in the last byte of its first word (see below) */
 #define NGX_HTTP_VAR_INDEX_VALID        0x10
@@ -123,7 +126,7 @@ int ngx_http_var_index_count(ngx_http_request_t *r);
 int ngx_http_var_index_name(ngx_http_request_t *r, ngx_uint_t index,
     u_char **name, size_t *len);
 int ngx_http_var_index_get(ngx_http_request_t *r, ngx_uint_t index,
-    u_char **value, size_t *len, char **err);
+    ngx_str_t *value, u_char *last, size_t last_len);
 int ngx_http_var_index_set(ngx_http_request_t *r, ngx_uint_t index,
     u_char *value, size_t len);
 size_t ngx_http_var_index_strerror(ngx_http_request_t *r, ngx_uint_t index,
@@ -516,17 +519,27 @@ ngx_http_var_index_entry(ngx_http_request_t *r, ngx_uint_t index, char **err)
 }
 
 
+/*
+ * the value of an index into *value: NGX_OK, or NGX_HTTP_VAR_INDEX_SAME
+ * when it has the bytes of LAST (the string the caller read last: Lua
+ * keeps it rather than make the same string again), NGX_DECLINED when not
+ * found, NGX_HTTP_VAR_INDEX_EENTRY when it cannot be read (see
+ * ngx_http_var_index_strerror())
+ */
+
 int
 ngx_http_var_index_get(ngx_http_request_t *r, ngx_uint_t index,
-    u_char **value, size_t *len, char **err)
+    ngx_str_t *value, u_char *last, size_t last_len)
 {
+    char                        *err;
+    ngx_int_t                    rc;
     ngx_uint_t                   fresh;
     ngx_http_variable_value_t   *vv, prefix;
     ngx_http_var_index_entry_t  *e;
 
-    e = ngx_http_var_index_entry(r, index, err);
+    e = ngx_http_var_index_entry(r, index, &err);
     if (e == NULL) {
-        return NGX_ERROR;
+        return NGX_HTTP_VAR_INDEX_EENTRY;
     }
 
     fresh = 1;
@@ -556,7 +569,15 @@ ngx_http_var_index_get(ngx_http_request_t *r, ngx_uint_t index,
         return NGX_DECLINED;
     }
 
-    return ngx_http_var_index_value(vv, fresh, value, len);
+    rc = ngx_http_var_index_value(vv, fresh, &value->data, &value->len);
+
+    if (rc == NGX_OK && value->len == last_len && last != NULL
+        && ngx_memcmp(value->data, last, last_len) == 0)
+    {
+        return NGX_HTTP_VAR_INDEX_SAME;
+    }
+
+    return rc;
 }
 
 
@@ -723,7 +744,10 @@ ngx_http_var_index_set(ngx_http_request_t *r, ngx_uint_t index,
 }
 
 
-/* the message of a failed ngx_http_var_index_set(): its length in errbuf */
+/*
+ * the message of a failed ngx_http_var_index_get() or _set(): its length
+ * in errbuf
+ */
 
 size_t
 ngx_http_var_index_strerror(ngx_http_request_t *r, ngx_uint_t index, int rc,

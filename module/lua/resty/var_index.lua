@@ -40,6 +40,10 @@ local ERR_BUF_SIZE = 256    -- as resty.core.var: the same truncation
 local MAX_CACHED = 1024     -- names remembered as spellings or misses
 local MISS_BATCH = 64       -- misses of a name counted here before the zone
 local MISS_FLUSH = 1        -- seconds: how often the rest goes to the zone
+local KEEP_LAST = 512       -- values longer than this are not kept (below)
+
+local SAME = 1              -- ngx_http_var_index_get(): the last value
+local EENTRY = -1           -- ... cannot read (ngx_http_var_index_strerror)
 
 
 if not pcall(ffi.typeof, "ngx_http_var_index_cdef_t") then
@@ -50,7 +54,7 @@ if not pcall(ffi.typeof, "ngx_http_var_index_cdef_t") then
     int ngx_http_var_index_name(ngx_http_request_t *r, uintptr_t index,
         unsigned char **name, size_t *len);
     int ngx_http_var_index_get(ngx_http_request_t *r, uintptr_t index,
-        unsigned char **value, size_t *len, char **err);
+        ngx_str_t *value, const unsigned char *last, size_t last_len);
     int ngx_http_var_index_set(ngx_http_request_t *r, uintptr_t index,
         const unsigned char *value, size_t len);
     size_t ngx_http_var_index_strerror(ngx_http_request_t *r,
@@ -91,6 +95,7 @@ local stock_set = stock_mt.__newindex
 local value_ptr = ffi_new("unsigned char *[1]")
 local size_ptr = ffi_new("size_t[1]")
 local err_ptr = ffi_new("char *[1]")
+local value_str = ffi_new("ngx_str_t[1]")
 local errbuf = ffi_new("unsigned char[?]", ERR_BUF_SIZE)
 local errlen = ffi_new("size_t[1]")
 
@@ -109,6 +114,14 @@ local ncached = 0
 -- every MISS_FLUSH seconds from a timer
 local unindexed = {}
 local flusher = false
+
+-- index -> the last value read of it in this worker (at most keep_last
+-- bytes, see _M.keep_last()): when the module finds the value has the same bytes, that string
+-- is returned, rather than make it again with ffi.string (hash and
+-- intern it: most of the cost of a read).  A value that changes only costs
+-- a memcmp that fails.
+local last = {}
+local keep_last = KEEP_LAST
 
 
 local function load(r)
@@ -218,11 +231,33 @@ local function get_at(name)
         end
     end
 
-    local rc
     if i then
-        rc = C_get(r, i, value_ptr, size_ptr, err_ptr)
+        local s = last[i] or ""
+        local rc = C_get(r, i, value_str, s, #s)
 
-    elseif type(name) == "number" then
+        if rc == SAME then
+            return s
+        end
+
+        if rc == 0 then
+            local len = value_str[0].len
+            local v = ffi_str(value_str[0].data, len)
+            if len <= keep_last then
+                last[i] = v
+            end
+            return v
+        end
+
+        if rc == EENTRY then
+            error(ffi_str(errbuf, C_strerror(r, i, rc, errbuf, ERR_BUF_SIZE)),
+                  3)
+        end
+
+        return nil
+    end
+
+    local rc
+    if type(name) == "number" then
         rc = C_lua_get(r, nil, 0, nil, name, value_ptr, size_ptr, err_ptr)
 
     elseif type(name) == "string" then
@@ -331,20 +366,30 @@ end
 
 function _M.getter(name)
     local i     -- nil: not resolved yet; false: not indexed
+    local mine = ""
 
     return function ()
         if i then
             local r = get_request()
             if r then
-                local rc = C_get(r, i, value_ptr, size_ptr, err_ptr)
+                local rc = C_get(r, i, value_str, mine, #mine)
+
+                if rc == SAME then
+                    return mine
+                end
 
                 if rc == 0 then
-                    local v = ffi_str(value_ptr[0], size_ptr[0])
+                    local len = value_str[0].len
+                    local v = ffi_str(value_str[0].data, len)
+                    if len <= keep_last then
+                        mine = v
+                    end
                     return v
                 end
 
-                if rc == -1 then
-                    error(ffi_str(err_ptr[0]), 2)
+                if rc == EENTRY then
+                    error(ffi_str(errbuf, C_strerror(r, i, rc, errbuf,
+                                                     ERR_BUF_SIZE)), 2)
                 end
 
                 return nil
@@ -400,6 +445,25 @@ function _M.setter(name)
 
         set_at(name, value)
     end
+end
+
+
+-- keep_last(bytes): values up to this length (default 512) are kept, one
+-- per variable, to be returned when the next read finds the same bytes;
+-- 0 keeps none (every read makes its string, as when the value changed).
+-- Returns the previous setting.
+
+function _M.keep_last(bytes)
+    local old = keep_last
+
+    if type(bytes) ~= "number" or bytes < 0 then
+        error("keep_last: a number of bytes >= 0 expected", 2)
+    end
+
+    keep_last = bytes
+    last = {}
+
+    return old
 end
 
 
