@@ -212,6 +212,62 @@ local function miss(r, name)
 end
 
 
+-- the value of index i: v, and whether to keep it (made now, short
+-- enough) rather than S, the string kept; LEVEL is the caller's for
+-- error() (the functions between must not tail-call)
+
+local function read(r, i, s, level)
+    local rc = C_get(r, i, value_str, s, #s)
+
+    if rc == SAME then
+        return s, false
+    end
+
+    if rc == 0 then
+        local len = value_str[0].len
+        local v = ffi_str(value_str[0].data, len)
+        return v, len <= keep_last
+    end
+
+    if rc == EENTRY then
+        error(ffi_str(errbuf, C_strerror(r, i, rc, errbuf, ERR_BUF_SIZE)),
+              level)
+    end
+
+    return nil, false
+end
+
+
+-- a value as stock ngx.var writes it: nil (unset, length 0) or a string
+
+local function as_string(value)
+    if value == nil then
+        return nil, 0
+    end
+
+    if type(value) ~= "string" then
+        value = tostring(value)
+    end
+
+    return value, #value
+end
+
+
+-- writes VALUE to index i; LEVEL as for read()
+
+local function write(r, i, value, level)
+    local len
+    value, len = as_string(value)
+
+    local rc = C_set(r, i, value, len)
+
+    if rc ~= 0 then
+        error(ffi_str(errbuf, C_strerror(r, i, rc, errbuf, ERR_BUF_SIZE)),
+              level)
+    end
+end
+
+
 -- the error level 3 below is the caller of the public function that
 -- called these two (which must not tail-call them)
 
@@ -232,28 +288,11 @@ local function get_at(name)
     end
 
     if i then
-        local s = last[i] or ""
-        local rc = C_get(r, i, value_str, s, #s)
-
-        if rc == SAME then
-            return s
+        local v, keep = read(r, i, last[i] or "", 4)
+        if keep then
+            last[i] = v
         end
-
-        if rc == 0 then
-            local len = value_str[0].len
-            local v = ffi_str(value_str[0].data, len)
-            if len <= keep_last then
-                last[i] = v
-            end
-            return v
-        end
-
-        if rc == EENTRY then
-            error(ffi_str(errbuf, C_strerror(r, i, rc, errbuf, ERR_BUF_SIZE)),
-                  3)
-        end
-
-        return nil
+        return v
     end
 
     local rc
@@ -302,27 +341,13 @@ local function set_at(name, value)
         end
     end
 
-    local len
-    if value == nil then
-        len = 0
-
-    else
-        if type(value) ~= "string" then
-            value = tostring(value)
-        end
-        len = #value
-    end
-
     if i then
-        local rc = C_set(r, i, value, len)
-
-        if rc ~= 0 then
-            local n = C_strerror(r, i, rc, errbuf, ERR_BUF_SIZE)
-            error(ffi_str(errbuf, n), 3)
-        end
-
+        write(r, i, value, 4)
         return
     end
+
+    local len
+    value, len = as_string(value)
 
     errlen[0] = ERR_BUF_SIZE
 
@@ -372,27 +397,11 @@ function _M.getter(name)
         if i then
             local r = get_request()
             if r then
-                local rc = C_get(r, i, value_str, mine, #mine)
-
-                if rc == SAME then
-                    return mine
+                local v, keep = read(r, i, mine, 3)
+                if keep then
+                    mine = v
                 end
-
-                if rc == 0 then
-                    local len = value_str[0].len
-                    local v = ffi_str(value_str[0].data, len)
-                    if len <= keep_last then
-                        mine = v
-                    end
-                    return v
-                end
-
-                if rc == EENTRY then
-                    error(ffi_str(errbuf, C_strerror(r, i, rc, errbuf,
-                                                     ERR_BUF_SIZE)), 2)
-                end
-
-                return nil
+                return v
             end
 
         elseif i == nil then
@@ -415,24 +424,7 @@ function _M.setter(name)
         if i then
             local r = get_request()
             if r then
-                local len
-                if value == nil then
-                    len = 0
-
-                else
-                    if type(value) ~= "string" then
-                        value = tostring(value)
-                    end
-                    len = #value
-                end
-
-                local rc = C_set(r, i, value, len)
-
-                if rc ~= 0 then
-                    local n = C_strerror(r, i, rc, errbuf, ERR_BUF_SIZE)
-                    error(ffi_str(errbuf, n), 2)
-                end
-
+                write(r, i, value, 3)
                 return
             end
 
