@@ -84,13 +84,9 @@ fi
 have_nginx=0
 [ -f "$NGINX" ] && have_nginx=1
 
-# a millisecond wall clock if date has %N (GNU date); else GNU time's %e,
-# which has only 10 ms
-if date +%N | grep -q '^[0-9][0-9]*$'; then
-    have_ns=1
-else
-    have_ns=0
-fi
+BENCH=bin.sh
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ngxlint-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -124,14 +120,6 @@ stripped=$work/big-stripped
 strip -o "$stripped" "$big" || die "strip failed"
 
 # ---- the runs ---------------------------------------------------------------
-
-now_ms() {
-    if [ "$have_ns" = 1 ]; then
-        echo $(( $(date +%s%N) / 1000000 ))
-    else
-        echo 0
-    fi
-}
 
 # run LABEL OKCODES STDOUT CMD...: runs CMD under GNU time and appends
 # "wall_s rss_kib cpu_s" to $work/LABEL.runs (or "timeout" when CMD is

@@ -71,11 +71,9 @@ if [ -n "$LUAJIT" ] && [ ! -x "$LUAJIT" ]; then
 fi
 [ -n "$LUAJIT" ] || echo "lua.sh: luajit is not installed: its row is left out" >&2
 
-if date +%N | grep -q '^[0-9][0-9]*$'; then
-    have_ns=1
-else
-    have_ns=0
-fi
+BENCH=lua.sh
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ngxlint-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -114,38 +112,6 @@ print(n, bad)
 EOF
 
 # ---- the runs -------------------------------------------------------------
-
-now_ms() {
-    if [ "$have_ns" = 1 ]; then
-        echo $(( $(date +%s%N) / 1000000 ))
-    else
-        echo 0
-    fi
-}
-
-# run LABEL OKCODES STDOUT CMD...: runs CMD under GNU time and appends
-# "wall_s rss_kib" to $work/LABEL.runs; an exit status not in OKCODES stops
-# the benchmark
-run() {
-    label=$1 ok=$2 stdout=$3
-    shift 3
-    t0=$(now_ms)
-    if "$TIME" -f '%e %M' -o "$work/time" "$@" >"$stdout" 2>"$work/$label.err"
-    then
-        rc=0
-    else
-        rc=$?
-    fi
-    t1=$(now_ms)
-    case " $ok " in
-        *" $rc "*) ;;
-        *) echo "lua.sh: $label: exit status $rc:" >&2
-           tail -n 5 "$work/$label.err" >&2
-           exit 1 ;;
-    esac
-    tail -n 1 "$work/time" | awk -v ms=$((t1 - t0)) -v ns="$have_ns" \
-        '{ printf "%.3f %d\n", (ns == 1 ? ms / 1000 : $1), $2 }' >>"$work/$label.runs"
-}
 
 list()    { run list "0" "${1:-/dev/null}" "$ngxlint" lua --list-accesses --format json "$tree/lua"; }
 lint()    { run lint "0 1" "${1:-/dev/null}" "$ngxlint" lua "$tree/lua"; }
