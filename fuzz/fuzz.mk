@@ -72,7 +72,7 @@ $(FUZZ_DIR)/libngxlint-fuzz.a: $(FUZZ_LIB_OBJS) $(FUZZ_RULE_OBJS) \
 	$(AR) rcs $@ $^
 
 $(FUZZ_BINS): $(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/fuzz/%.o \
-    $(FUZZ_DIR)/libngxlint-fuzz.a
+    $(FUZZ_DIR)/obj/fuzz/common.o $(FUZZ_DIR)/libngxlint-fuzz.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -g -O1 -o $@ $^ $(LDLIBS)
 
 -include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)

@@ -25,106 +25,34 @@
 
 #include "../lib/check.h"
 #include "../rules/registry.h"
+#include "common.h"
 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 
-static char              ngxl_fuzz_dir[64];
-static char              ngxl_fuzz_path[96];
-static int               ngxl_fuzz_fd = -1;
 static ngxl_rule_use_t   ngxl_fuzz_use[64];
 static size_t            ngxl_fuzz_nuse;
+static int               ngxl_fuzz_ready;
 
 
-static void
-ngxl_fuzz_cleanup(void)
+static int
+ngxl_fuzz_want(const ngxl_rule_t *rule)
 {
-    if (ngxl_fuzz_fd != -1) {
-        close(ngxl_fuzz_fd);
-        ngxl_fuzz_fd = -1;
-    }
-
-    if (ngxl_fuzz_path[0]) {
-        (void) unlink(ngxl_fuzz_path);
-    }
-
-    if (ngxl_fuzz_dir[0]) {
-        (void) rmdir(ngxl_fuzz_dir);
-    }
+    /* the rules that read binaries, at their own severities */
+    return (rule->inputs & NGXL_INPUT_BIN) != 0;
 }
 
 
 static int
 ngxl_fuzz_setup(void)
 {
-    size_t       i;
-    const char  *tmp;
-
-    tmp = getenv("TMPDIR");
-
-    snprintf(ngxl_fuzz_dir, sizeof(ngxl_fuzz_dir), "%s/ngxl-fuzz-elf.XXXXXX",
-             tmp && tmp[0] && strlen(tmp) < 32 ? tmp : "/tmp");
-
-    if (mkdtemp(ngxl_fuzz_dir) == NULL) {
-        fprintf(stderr, "fuzz_elf: mkdtemp(%s): %s\n", ngxl_fuzz_dir,
-                strerror(errno));
-        ngxl_fuzz_dir[0] = '\0';
+    if (ngxl_fuzz_file("elf", "input.elf") != NGXL_OK) {
         return NGXL_ERROR;
     }
 
-    snprintf(ngxl_fuzz_path, sizeof(ngxl_fuzz_path), "%s/input.elf",
-             ngxl_fuzz_dir);
-
-    ngxl_fuzz_fd = open(ngxl_fuzz_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
-                        0600);
-
-    if (ngxl_fuzz_fd == -1) {
-        fprintf(stderr, "fuzz_elf: %s: %s\n", ngxl_fuzz_path,
-                strerror(errno));
-        ngxl_fuzz_path[0] = '\0';
-        ngxl_fuzz_cleanup();
-        return NGXL_ERROR;
-    }
-
-    atexit(ngxl_fuzz_cleanup);
-
-    /* the rules that read binaries, at their own severities */
-
-    for (i = 0; ngxl_rules[i] && ngxl_fuzz_nuse < 64; i++) {
-        if (ngxl_rules[i]->inputs & NGXL_INPUT_BIN) {
-            ngxl_fuzz_use[ngxl_fuzz_nuse].rule = ngxl_rules[i];
-            ngxl_fuzz_use[ngxl_fuzz_nuse].severity = ngxl_rules[i]->severity;
-            ngxl_fuzz_nuse++;
-        }
-    }
-
-    return NGXL_OK;
-}
-
-
-static int
-ngxl_fuzz_write(const uint8_t *data, size_t size)
-{
-    size_t   done;
-    ssize_t  n;
-
-    if (ftruncate(ngxl_fuzz_fd, 0) == -1) {
-        return NGXL_ERROR;
-    }
-
-    for (done = 0; done < size; done += (size_t) n) {
-        n = pwrite(ngxl_fuzz_fd, data + done, size - done, (off_t) done);
-
-        if (n == -1 && errno == EINTR) {
-            n = 0;
-            continue;
-        }
-
-        if (n <= 0) {
-            return NGXL_ERROR;
-        }
-    }
+    ngxl_fuzz_nuse = ngxl_fuzz_rules(ngxl_fuzz_use, 64, ngxl_fuzz_want);
+    ngxl_fuzz_ready = 1;
 
     return NGXL_OK;
 }
@@ -173,7 +101,7 @@ ngxl_fuzz_read(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (ngxl_fuzz_fd == -1 && ngxl_fuzz_setup() != NGXL_OK) {
+    if (!ngxl_fuzz_ready && ngxl_fuzz_setup() != NGXL_OK) {
         abort();
     }
 

@@ -36,104 +36,35 @@
 #include "../lib/check.h"
 #include "../lib/fix/fix.h"
 #include "../rules/registry.h"
+#include "common.h"
 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 
-static char              ngxl_fuzz_dir[64];
-static char              ngxl_fuzz_path[96];
-static int               ngxl_fuzz_fd = -1;
 static ngxl_rule_use_t   ngxl_fuzz_use[64];
 static size_t            ngxl_fuzz_nuse;
+static int               ngxl_fuzz_ready;
 
 
-static void
-ngxl_fuzz_cleanup(void)
+static int
+ngxl_fuzz_want(const ngxl_rule_t *rule)
 {
-    if (ngxl_fuzz_fd != -1) {
-        close(ngxl_fuzz_fd);
-        ngxl_fuzz_fd = -1;
-    }
-
-    if (ngxl_fuzz_path[0]) {
-        (void) unlink(ngxl_fuzz_path);
-    }
-
-    if (ngxl_fuzz_dir[0]) {
-        (void) rmdir(ngxl_fuzz_dir);
-    }
+    /* every rule, as `ngxlint conf --fix` runs them */
+    (void) rule;
+    return 1;
 }
 
 
 static int
 ngxl_fuzz_setup(void)
 {
-    size_t       i;
-    const char  *tmp;
-
-    tmp = getenv("TMPDIR");
-
-    snprintf(ngxl_fuzz_dir, sizeof(ngxl_fuzz_dir), "%s/ngxl-fuzz-fix.XXXXXX",
-             tmp && tmp[0] && strlen(tmp) < 32 ? tmp : "/tmp");
-
-    if (mkdtemp(ngxl_fuzz_dir) == NULL) {
-        fprintf(stderr, "fuzz_fix: mkdtemp(%s): %s\n", ngxl_fuzz_dir,
-                strerror(errno));
-        ngxl_fuzz_dir[0] = '\0';
+    if (ngxl_fuzz_file("fix", "nginx.conf") != NGXL_OK) {
         return NGXL_ERROR;
     }
 
-    snprintf(ngxl_fuzz_path, sizeof(ngxl_fuzz_path), "%s/nginx.conf",
-             ngxl_fuzz_dir);
-
-    ngxl_fuzz_fd = open(ngxl_fuzz_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
-                        0600);
-
-    if (ngxl_fuzz_fd == -1) {
-        fprintf(stderr, "fuzz_fix: %s: %s\n", ngxl_fuzz_path,
-                strerror(errno));
-        ngxl_fuzz_path[0] = '\0';
-        ngxl_fuzz_cleanup();
-        return NGXL_ERROR;
-    }
-
-    atexit(ngxl_fuzz_cleanup);
-
-    /* every rule, as `ngxlint conf --fix` runs them */
-
-    for (i = 0; ngxl_rules[i] && ngxl_fuzz_nuse < 64; i++) {
-        ngxl_fuzz_use[ngxl_fuzz_nuse].rule = ngxl_rules[i];
-        ngxl_fuzz_use[ngxl_fuzz_nuse].severity = ngxl_rules[i]->severity;
-        ngxl_fuzz_nuse++;
-    }
-
-    return NGXL_OK;
-}
-
-
-static int
-ngxl_fuzz_write(const char *data, size_t size)
-{
-    size_t   done;
-    ssize_t  n;
-
-    if (ftruncate(ngxl_fuzz_fd, 0) == -1) {
-        return NGXL_ERROR;
-    }
-
-    for (done = 0; done < size; done += (size_t) n) {
-        n = pwrite(ngxl_fuzz_fd, data + done, size - done, (off_t) done);
-
-        if (n == -1 && errno == EINTR) {
-            n = 0;
-            continue;
-        }
-
-        if (n <= 0) {
-            return NGXL_ERROR;
-        }
-    }
+    ngxl_fuzz_nuse = ngxl_fuzz_rules(ngxl_fuzz_use, 64, ngxl_fuzz_want);
+    ngxl_fuzz_ready = 1;
 
     return NGXL_OK;
 }
@@ -423,11 +354,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ngxl_conf_t         conf;
     ngxl_conf_opts_t    co;
 
-    if (ngxl_fuzz_fd == -1 && ngxl_fuzz_setup() != NGXL_OK) {
+    if (!ngxl_fuzz_ready && ngxl_fuzz_setup() != NGXL_OK) {
         abort();
     }
 
-    if (ngxl_fuzz_write((const char *) data, size) != NGXL_OK) {
+    if (ngxl_fuzz_write(data, size) != NGXL_OK) {
         ngxl_fuzz_fail("writing %s", ngxl_fuzz_path);
     }
 
