@@ -8,15 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "../rules/registry.h"
 #include "common.h"
 
 
-char        ngxl_fuzz_dir[64];
-char        ngxl_fuzz_path[128];
+char         ngxl_fuzz_dir[64];
+char         ngxl_fuzz_path[128];
 
-static int  ngxl_fuzz_fd = -1;
+static char  ngxl_fuzz_sub[96];
+static int   ngxl_fuzz_fd = -1;
 
 
 static void
@@ -31,6 +33,10 @@ ngxl_fuzz_cleanup(void)
         (void) unlink(ngxl_fuzz_path);
     }
 
+    if (ngxl_fuzz_sub[0]) {
+        (void) rmdir(ngxl_fuzz_sub);
+    }
+
     if (ngxl_fuzz_dir[0]) {
         (void) rmdir(ngxl_fuzz_dir);
     }
@@ -38,7 +44,7 @@ ngxl_fuzz_cleanup(void)
 
 
 int
-ngxl_fuzz_file(const char *target, const char *name)
+ngxl_fuzz_file(const char *target, const char *sub, const char *name)
 {
     const char  *tmp;
 
@@ -54,8 +60,21 @@ ngxl_fuzz_file(const char *target, const char *name)
         return NGXL_ERROR;
     }
 
-    snprintf(ngxl_fuzz_path, sizeof(ngxl_fuzz_path), "%s/%s", ngxl_fuzz_dir,
-             name);
+    if (sub) {
+        snprintf(ngxl_fuzz_sub, sizeof(ngxl_fuzz_sub), "%s/%s", ngxl_fuzz_dir,
+                 sub);
+
+        if (mkdir(ngxl_fuzz_sub, 0700) == -1) {
+            fprintf(stderr, "fuzz_%s: mkdir(%s): %s\n", target, ngxl_fuzz_sub,
+                    strerror(errno));
+            ngxl_fuzz_sub[0] = '\0';
+            ngxl_fuzz_cleanup();
+            return NGXL_ERROR;
+        }
+    }
+
+    snprintf(ngxl_fuzz_path, sizeof(ngxl_fuzz_path), "%s/%s",
+             sub ? ngxl_fuzz_sub : ngxl_fuzz_dir, name);
 
     ngxl_fuzz_fd = open(ngxl_fuzz_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
                         0600);

@@ -20,10 +20,10 @@ extern char  ngxl_fuzz_dir[64];
 extern char  ngxl_fuzz_path[128];
 
 /*
- * Makes TMPDIR/ngxl-fuzz-TARGET.XXXXXX and NAME in it (the inputs go
- * there); NGXL_ERROR after a message on stderr.
+ * Makes TMPDIR/ngxl-fuzz-TARGET.XXXXXX, SUB in it (when not NULL) and NAME
+ * in that (the inputs go there); NGXL_ERROR after a message on stderr.
  */
-int ngxl_fuzz_file(const char *target, const char *name);
+int ngxl_fuzz_file(const char *target, const char *sub, const char *name);
 
 /* the file holds DATA, and only DATA */
 int ngxl_fuzz_write(const void *data, size_t size);

@@ -13,7 +13,7 @@
 FUZZ_CC      ?= $(shell command -v clang-14 2>/dev/null || command -v clang 2>/dev/null || echo clang)
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     := build/fuzz
-FUZZ_TARGETS := fuzz_conf fuzz_lua fuzz_elf fuzz_fix fuzz_compdb
+FUZZ_TARGETS := fuzz_conf fuzz_lua fuzz_elf fuzz_fix fuzz_compdb fuzz_objs
 
 # -Werror only for fuzz/ itself: the gcc build is the one that holds the
 # library to it, and clang warns of things gcc does not
@@ -46,6 +46,12 @@ $(FUZZ_DIR)/obj/fuzz/%.o: fuzz/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer-no-link -MMD -MP \
 	    -c -o $@ $<
+
+# fuzz_objs is fuzz_compdb reading nginx's objs/Makefile instead
+$(FUZZ_DIR)/obj/fuzz/fuzz_objs.o: fuzz/fuzz_compdb.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer-no-link -MMD -MP \
+	    -DNGXL_FUZZ_OBJS -c -o $@ $<
 
 # the generated grammar: the sanitizers only (its tables are no coverage)
 $(FUZZ_DIR)/obj/deps/ts-lua/%.o: $(TS_LUA)/%.c

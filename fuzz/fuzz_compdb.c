@@ -29,6 +29,23 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 
+/*
+ * Built a second time with NGXL_FUZZ_OBJS as fuzz_objs: the input is then
+ * nginx's objs/Makefile (TMP/objs/Makefile, read as `ngxlint src -p TMP`
+ * reads a configured nginx tree: the CFLAGS, the include lists, each
+ * object's rule)
+ */
+#ifdef NGXL_FUZZ_OBJS
+#define NGXL_FUZZ_NAME  "objs"
+#define NGXL_FUZZ_SUB   "objs"
+#define NGXL_FUZZ_FILE  "Makefile"
+#else
+#define NGXL_FUZZ_NAME  "compdb"
+#define NGXL_FUZZ_SUB   NULL
+#define NGXL_FUZZ_FILE  "compile_commands.json"
+#endif
+
+
 static ngxl_rule_use_t   ngxl_fuzz_use[64];
 static size_t            ngxl_fuzz_nuse;
 static int               ngxl_fuzz_ready;
@@ -45,7 +62,9 @@ ngxl_fuzz_want(const ngxl_rule_t *rule)
 static int
 ngxl_fuzz_setup(void)
 {
-    if (ngxl_fuzz_file("compdb", "compile_commands.json") != NGXL_OK) {
+    if (ngxl_fuzz_file(NGXL_FUZZ_NAME, NGXL_FUZZ_SUB, NGXL_FUZZ_FILE)
+        != NGXL_OK)
+    {
         return NGXL_ERROR;
     }
 
@@ -72,7 +91,7 @@ ngxl_fuzz_check(const ngxl_src_project_t *p)
         if (tu->file == NULL || tu->abs == NULL || tu->abs[0] != '/'
             || tu->nargs < 3)
         {
-            fprintf(stderr, "fuzz_compdb: TU %zu: no file, no absolute "
+            fprintf(stderr, "fuzz_" NGXL_FUZZ_NAME ": TU %zu: no file, no absolute "
                     "path, or no arguments for clang\n", i);
             abort();
         }
@@ -80,7 +99,7 @@ ngxl_fuzz_check(const ngxl_src_project_t *p)
         ngxl_src_tu_where(tu, &file, &line, &col, &end_col);
 
         if (line && end_col < col) {
-            fprintf(stderr, "fuzz_compdb: TU %zu: its entry ends (column "
+            fprintf(stderr, "fuzz_" NGXL_FUZZ_NAME ": TU %zu: its entry ends (column "
                     "%u) before it starts (%u)\n", i, end_col, col);
             abort();
         }
@@ -103,7 +122,7 @@ ngxl_fuzz_read(void)
 
     if (ngxl_src_project(&p, &so) != NGXL_OK) {
         if (p.problems.n == 0) {
-            fprintf(stderr, "fuzz_compdb: refused without a reason\n");
+            fprintf(stderr, "fuzz_" NGXL_FUZZ_NAME ": refused without a reason\n");
             abort();
         }
 
@@ -136,7 +155,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     if (ngxl_fuzz_write(data, size) != NGXL_OK) {
-        fprintf(stderr, "fuzz_compdb: writing %s: %s\n", ngxl_fuzz_path,
+        fprintf(stderr, "fuzz_" NGXL_FUZZ_NAME ": writing %s: %s\n", ngxl_fuzz_path,
                 strerror(errno));
         abort();
     }

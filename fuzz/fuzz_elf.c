@@ -47,7 +47,7 @@ ngxl_fuzz_want(const ngxl_rule_t *rule)
 static int
 ngxl_fuzz_setup(void)
 {
-    if (ngxl_fuzz_file("elf", "input.elf") != NGXL_OK) {
+    if (ngxl_fuzz_file("elf", NULL, "input.elf") != NGXL_OK) {
         return NGXL_ERROR;
     }
 

@@ -59,7 +59,7 @@ ngxl_fuzz_want(const ngxl_rule_t *rule)
 static int
 ngxl_fuzz_setup(void)
 {
-    if (ngxl_fuzz_file("fix", "nginx.conf") != NGXL_OK) {
+    if (ngxl_fuzz_file("fix", NULL, "nginx.conf") != NGXL_OK) {
         return NGXL_ERROR;
     }
 

@@ -13,6 +13,8 @@
 #                        gcc and clang at -O0 and -O2 -g (never committed)
 #   fuzz_compdb          a few compile_commands.json written here (CMake's,
 #                        bear's, escapes)
+#   fuzz_objs            an nginx objs/Makefile written here, and the first
+#                        60 KB of the one `make module` configured, if any
 #   every target         its regression inputs, fixtures/fuzz/TARGET/*
 #
 # Each target runs SECONDS seconds.  A crash, a leak, a timeout (10 s) or
@@ -107,6 +109,46 @@ seed_elf() {
     rm -rf "$e_tmp"
 }
 
+# the objs/Makefile seeds: what nginx's configure writes, in small
+seed_objs() {
+    mkdir -p "$1"
+    printf '%s\n' \
+        'CC =	cc' \
+        'CFLAGS =  -pipe  -O -W -Wall -Wpointer-arith -Wno-unused-parameter -Werror -g ' \
+        'CPP =	cc -E' \
+        'LINK =	$(CC)' \
+        '' \
+        'ALL_INCS = -I src/core \' \
+        '	-I src/event \' \
+        '	-I objs \' \
+        '	-I src/http' \
+        '' \
+        'CORE_DEPS = src/core/nginx.h \' \
+        '	objs/ngx_auto_config.h' \
+        '' \
+        'CORE_INCS = -I src/core \' \
+        '	-I objs' \
+        '' \
+        'HTTP_INCS = -I src/http \' \
+        '	-I ../ngx_http_m_module' \
+        '' \
+        'objs/src/core/nginx.o:	$(CORE_DEPS) \' \
+        '	src/core/nginx.c' \
+        '	$(CC) -c $(CFLAGS) $(CORE_INCS) \' \
+        '		-o objs/src/core/nginx.o \' \
+        '		src/core/nginx.c' \
+        '' \
+        'objs/addon/m/ngx_http_m_module.o:	$(ADDON_DEPS) \' \
+        '	../ngx_http_m_module/ngx_http_m_module.c' \
+        '	$(CC) -c $(CFLAGS) -O0 -fsanitize=address $(ALL_INCS) \' \
+        '		-o objs/addon/m/ngx_http_m_module.o \' \
+        '		../ngx_http_m_module/ngx_http_m_module.c' \
+        > "$1/seed-objs-small"
+    if [ -f build/var-index-module/objs/Makefile ]; then
+        head -c 60000 build/var-index-module/objs/Makefile > "$1/seed-objs-module"
+    fi
+}
+
 # the compilation database seeds, in the forms CMake, bear and hand-made
 # databases take (there is no compile_commands.json in the repository)
 seed_compdb() {
@@ -171,6 +213,7 @@ for t in "$@"; do
     fuzz_lua)           seed_lua "$corpus";  dict="-dict=fuzz/lua.dict" ;;
     fuzz_elf)           seed_elf "$corpus";  dict="" ;;
     fuzz_compdb)        seed_compdb "$corpus"; dict="-dict=fuzz/compdb.dict" ;;
+    fuzz_objs)          seed_objs "$corpus"; dict="" ;;
     *)                  dict="" ;;
     esac
 

@@ -631,7 +631,7 @@ ngxl_src_read_makefile(ngxl_src_project_t *p, const char *objs)
 {
     char             *root, *s, *e, *name, **cmd, *file, *shown;
     size_t            i, n, len;
-    uint32_t          line, start;
+    uint32_t          line, start, col;
     ngxl_buf_t        text, logical, exp;
     ngxl_vec_t        lines, starts;
     ngxl_src_make_t   mk;
@@ -751,6 +751,8 @@ ngxl_src_read_makefile(ngxl_src_project_t *p, const char *objs)
 
         for (s++; *s == ' ' || *s == '\t'; s++) { /* void */ }
 
+        col = (uint32_t) (s - (char *) lines.elts[i]) + 1;
+
         if (strncmp(s, "$(CC)", 5) != 0 || strstr(s, " -c ") == NULL) {
             continue;
         }
@@ -779,8 +781,10 @@ ngxl_src_read_makefile(ngxl_src_project_t *p, const char *objs)
 
         tu = ngxl_src_tu_add(p, NGXL_SRC_FROM_MAKEFILE, shown, v,
                              ngxl_src_abspath(&p->pool, NULL, root), cmd, n);
+        /* the command's "$(CC)" */
         tu->build_line = (uint32_t) (uintptr_t) starts.elts[i];
-        tu->build_col = 1;
+        tu->build_col = col;
+        tu->build_end_col = col + 5;
     }
 
     ngxl_buf_free(&exp);

@@ -15,7 +15,7 @@
 
 FUZZ=fixtures/fuzz
 FUZZ_BUILD=build/fuzz
-TARGETS="fuzz_conf fuzz_lua fuzz_elf fuzz_fix fuzz_compdb"
+TARGETS="fuzz_conf fuzz_lua fuzz_elf fuzz_fix fuzz_compdb fuzz_objs"
 
 if [ -z "${FUZZ_CC:-}" ]; then
     FUZZ_CC=$(command -v clang-14 2>/dev/null || command -v clang 2>/dev/null)
@@ -132,6 +132,11 @@ for t in $TARGETS; do
             mkdir -p "$TMP/db"
             cp "$f" "$TMP/db/compile_commands.json"
             cli "src -p DIR (with $f)" src -p "$TMP/db"
+            ;;
+        fuzz_objs)
+            mkdir -p "$TMP/tree/objs"
+            cp "$f" "$TMP/tree/objs/Makefile"
+            cli "src -p TREE (with $f as objs/Makefile)" src -p "$TMP/tree"
             ;;
         esac
     done
