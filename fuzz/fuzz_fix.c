@@ -4,7 +4,9 @@
  * The input is one configuration file; it goes through what
  * `ngxlint conf --fix FILE` does (lib/fix/fix.c: every rule, their fixes
  * applied to a fixed point, nginx 1.22, keepalive 32), includes not
- * followed.  The properties:
+ * followed, then, from the input again, through what `ngxlint lua --fix
+ * FILE` does (the Lua rules: the index directives of the variables its Lua
+ * reads, inserted into http {}).  The properties, for both:
  *
  *   - a file with a syntax error is refused;
  *   - a file nginx would accept as far as the front end can tell (no
@@ -45,6 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static ngxl_rule_use_t   ngxl_fuzz_use[64];
 static size_t            ngxl_fuzz_nuse;
 static int               ngxl_fuzz_ready;
+static int               ngxl_fuzz_lua;     /* lua --fix, not conf --fix */
 
 
 static int
@@ -191,7 +194,8 @@ ngxl_fuzz_check_opts(ngxl_check_opts_t *ko)
     ko->version.patch = 0;
     ko->keepalive = 32;
     ko->hot_threshold = 2;
-    ko->conf_rules = 1;
+    ko->conf_rules = !ngxl_fuzz_lua;
+    ko->lua_rules = ngxl_fuzz_lua;
 }
 
 
@@ -377,13 +381,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     ngxl_conf_free(&conf);
 
-    if (syntax) {
-        ngxl_fuzz_refused();
+    for (ngxl_fuzz_lua = 0; ngxl_fuzz_lua < 2; ngxl_fuzz_lua++) {
 
-    } else {
-        ngxl_fuzz_fix(errors0, dirs0,
-                      errors0 == 0 && !dup
-                      && memchr(data, '\0', size) == NULL);
+        /* the input again: the first pass left its fixed text there */
+
+        if (ngxl_fuzz_lua && ngxl_fuzz_write(data, size) != NGXL_OK) {
+            ngxl_fuzz_fail("writing %s", ngxl_fuzz_path);
+        }
+
+        if (syntax) {
+            ngxl_fuzz_refused();
+
+        } else {
+            ngxl_fuzz_fix(errors0, dirs0,
+                          errors0 == 0 && !dup
+                          && memchr(data, '\0', size) == NULL);
+        }
     }
 
     return 0;

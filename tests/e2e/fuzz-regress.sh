@@ -118,6 +118,8 @@ for t in $TARGETS; do
                 "$TMP/fix/nginx.conf"
             cli "conf --write --single-file $f" conf --write --single-file \
                 "$TMP/fix/nginx.conf"
+            cp "$f" "$TMP/fix/nginx.conf"
+            cli "lua --fix $f" lua --fix "$TMP/fix/nginx.conf"
             ;;
         fuzz_lua)
             cli "lua $f" lua "$f"
