@@ -13,7 +13,8 @@
 FUZZ_CC      ?= $(shell command -v clang-14 2>/dev/null || command -v clang 2>/dev/null || echo clang)
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     := build/fuzz
-FUZZ_TARGETS := fuzz_conf fuzz_lua fuzz_elf fuzz_fix fuzz_compdb fuzz_objs
+FUZZ_TARGETS := fuzz_conf fuzz_lua fuzz_elf fuzz_fix fuzz_compdb fuzz_objs \
+                fuzz_tree
 
 # -Werror only for fuzz/ itself: the gcc build is the one that holds the
 # library to it, and clang warns of things gcc does not

@@ -15,6 +15,9 @@
 #                        bear's, escapes)
 #   fuzz_objs            an nginx objs/Makefile written here, and the first
 #                        60 KB of the one `make module` configured, if any
+#   fuzz_tree            the fixture trees (fixtures/demo, fixtures/conf/*)
+#                        as one input each ("#@ NAME" starts a file), and a
+#                        glob that includes itself
 #   every target         its regression inputs, fixtures/fuzz/TARGET/*
 #
 # Each target runs SECONDS seconds.  A crash, a leak, a timeout (10 s) or
@@ -107,6 +110,30 @@ seed_elf() {
     done
 
     rm -rf "$e_tmp"
+}
+
+# tree_seed DEST ROOT: ROOT/nginx.conf, then each .conf under ROOT (one
+# directory deep) after its "#@ NAME" line, as fuzz_tree reads its input
+tree_seed() {
+    t_out="$1/seed-tree-$(printf '%s' "$2" | sed 's|[/ ]|_|g')"
+    cat "$2/nginx.conf" > "$t_out" 2>/dev/null || : > "$t_out"
+    (cd "$2" && find . -maxdepth 2 -name '*.conf' ! -path ./nginx.conf -type f |
+        sed 's|^\./||' | LC_ALL=C sort) | while read -r t_f; do
+        printf '\n#@ %s\n' "$t_f" >> "$t_out"
+        cat "$2/$t_f" >> "$t_out"
+    done
+}
+
+seed_tree() {
+    mkdir -p "$1"
+    for t_root in fixtures/demo fixtures/conf/good fixtures/conf/cycle \
+                  fixtures/conf/missing-include; do
+        [ -d "$t_root" ] && tree_seed "$1" "$t_root"
+    done
+    printf '%s\n' 'events {}' 'http {' '    include conf.d/*.conf;' '}' \
+        '#@ conf.d/a.conf' 'upstream u { server 127.0.0.1:1; }' \
+        'server { location / { proxy_pass http://u; include conf.d/*.conf; } }' \
+        '#@ conf.d/b.conf' 'include ../nginx.conf;' > "$1/seed-tree-glob-cycle"
 }
 
 # the objs/Makefile seeds: what nginx's configure writes, in small
@@ -214,6 +241,7 @@ for t in "$@"; do
     fuzz_elf)           seed_elf "$corpus";  dict="" ;;
     fuzz_compdb)        seed_compdb "$corpus"; dict="-dict=fuzz/compdb.dict" ;;
     fuzz_objs)          seed_objs "$corpus"; dict="" ;;
+    fuzz_tree)          seed_tree "$corpus"; dict="-dict=fuzz/conf.dict" ;;
     *)                  dict="" ;;
     esac
 

@@ -15,7 +15,7 @@
 
 FUZZ=fixtures/fuzz
 FUZZ_BUILD=build/fuzz
-TARGETS="fuzz_conf fuzz_lua fuzz_elf fuzz_fix fuzz_compdb fuzz_objs"
+TARGETS="fuzz_conf fuzz_lua fuzz_elf fuzz_fix fuzz_compdb fuzz_objs fuzz_tree"
 
 if [ -z "${FUZZ_CC:-}" ]; then
     FUZZ_CC=$(command -v clang-14 2>/dev/null || command -v clang 2>/dev/null)
@@ -134,6 +134,9 @@ for t in $TARGETS; do
             mkdir -p "$TMP/db"
             cp "$f" "$TMP/db/compile_commands.json"
             cli "src -p DIR (with $f)" src -p "$TMP/db"
+            ;;
+        fuzz_tree)
+            cli "conf $f (its first part alone)" conf "$f"
             ;;
         fuzz_objs)
             mkdir -p "$TMP/tree/objs"
