@@ -103,6 +103,8 @@ int ngxl_cli_conf_opts(ngxl_cli_t *cli, ngxl_conf_opts_t *co,
 void ngxl_cli_check_opts(ngxl_cli_t *cli, ngxl_check_opts_t *ko);
 int ngxl_cli_fix_one(ngxl_cli_t *cli, const char *path,
     const ngxl_conf_opts_t *co, const ngxl_rule_use_t *use, size_t nuse);
+/* says how many temporary files of killed runs --write removed */
+void ngxl_cli_swept(ngxl_cli_t *cli, size_t swept);
 int ngxl_cli_conf_one(ngxl_cli_t *cli, const char *path,
     const ngxl_conf_opts_t *co, const ngxl_rule_use_t *use, size_t nuse,
     ngxl_diags_t *ds, ngxl_vec_t *confs);

@@ -125,11 +125,21 @@ ngxl_cli_check_opts(ngxl_cli_t *cli, ngxl_check_opts_t *ko)
  * stdout or written in place.  Returns NGXL_EXIT_* for this input.
  */
 
+void
+ngxl_cli_swept(ngxl_cli_t *cli, size_t swept)
+{
+    if (swept && !cli->quiet) {
+        fprintf(stderr, "ngxlint: removed %zu temporary file%s that a killed "
+                "--write left\n", swept, swept == 1 ? "" : "s");
+    }
+}
+
+
 int
 ngxl_cli_fix_one(ngxl_cli_t *cli, const char *path,
     const ngxl_conf_opts_t *co, const ngxl_rule_use_t *use, size_t nuse)
 {
-    int                 rc;
+    int                 rc, written;
     size_t              i;
     ngxl_fix_t          fx;
     ngxl_buf_t          out;
@@ -147,7 +157,10 @@ ngxl_cli_fix_one(ngxl_cli_t *cli, const char *path,
     rc = NGXL_EXIT_OK;
 
     if (cli->write) {
-        if (ngxl_fix_write(&fx, cli->backup) != NGXL_OK) {
+        written = ngxl_fix_write(&fx, cli->backup);
+        ngxl_cli_swept(cli, fx.swept);
+
+        if (written != NGXL_OK) {
             fprintf(stderr, "ngxlint: %s\n", fx.err);
             rc = NGXL_EXIT_ERROR;
 

@@ -215,9 +215,13 @@ ngxl_cli_lua(ngxl_cli_t *cli)
         }
 
         if (cli->write) {
-            if (ngxl_fix_write(&fx, cli->backup) != NGXL_OK) {
+            rc = ngxl_fix_write(&fx, cli->backup);
+            ngxl_cli_swept(cli, fx.swept);
+
+            if (rc != NGXL_OK) {
                 fprintf(stderr, "ngxlint: %s\n", fx.err);
                 status = NGXL_EXIT_ERROR;
+
             } else if (fx.files.n && !cli->quiet) {
                 fprintf(stderr, "ngxlint: %s: the index directives written "
                         "to %zu file%s\n", config, fx.files.n,

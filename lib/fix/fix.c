@@ -283,6 +283,53 @@ ngxl_fix_nul(const ngxl_conf_t *conf)
 }
 
 
+/* the directory of every file read (not dumps), once each */
+
+static void
+ngxl_fix_dirs(ngxl_fix_t *fx, const ngxl_conf_t *conf)
+{
+    char                *d, *slash;
+    size_t               i, j;
+    const ngxl_cfile_t  *f;
+
+    for (i = 0; i < conf->files.n; i++) {
+        f = conf->files.elts[i];
+
+        if (f->dumped || f->err) {
+            continue;
+        }
+
+        slash = strrchr(f->path, '/');
+
+        if (slash == NULL) {
+            d = strdup(".");
+
+        } else {
+            /* "/nginx.conf": "/" */
+            d = strndup(f->path, (size_t) (slash - f->path)
+                                 + (slash == f->path));
+        }
+
+        if (d == NULL) {
+            ngxl_oom();
+        }
+
+        for (j = 0; j < fx->dirs.n; j++) {
+            if (strcmp(fx->dirs.elts[j], d) == 0) {
+                break;
+            }
+        }
+
+        if (j < fx->dirs.n) {
+            free(d);
+            continue;
+        }
+
+        ngxl_vec_push(&fx->dirs, d);
+    }
+}
+
+
 int
 ngxl_fix_run(ngxl_fix_t *fx, const char *path, const ngxl_conf_opts_t *co,
     const ngxl_rule_use_t *use, size_t nuse, const ngxl_check_opts_t *ko)
@@ -334,6 +381,8 @@ ngxl_fix_run(ngxl_fix_t *fx, const char *path, const ngxl_conf_opts_t *co,
         errors = ngxl_fix_errors(&conf, &e);
 
         if (round == 0) {
+            ngxl_fix_dirs(fx, &conf);
+
             if (ngxl_conf_first_error(&conf, NGXL_CERR_SYNTAX) != NULL) {
                 e = ngxl_conf_first_error(&conf, NGXL_CERR_SYNTAX);
                 snprintf(fx->err, sizeof(fx->err), "%s:%u: %s: no fix is "
@@ -455,4 +504,10 @@ ngxl_fix_free(ngxl_fix_t *fx)
     }
 
     ngxl_vec_free(&fx->files);
+
+    for (i = 0; i < fx->dirs.n; i++) {
+        free(fx->dirs.elts[i]);
+    }
+
+    ngxl_vec_free(&fx->dirs);
 }

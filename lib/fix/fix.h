@@ -19,6 +19,9 @@ typedef struct {
 
 typedef struct {
     ngxl_vec_t       files;      /* ngxl_fix_file_t *, those that change  */
+    ngxl_vec_t       dirs;       /* char *: the directories of every file
+                                    read, for ngxl_fix_write()'s sweep    */
+    size_t           swept;      /* temporary files of killed runs removed */
     size_t           applied;    /* edits applied in all                  */
     size_t           rounds;
     char             err[1024];
@@ -39,7 +42,10 @@ int ngxl_fix_run(ngxl_fix_t *fx, const char *path,
 void ngxl_fix_free(ngxl_fix_t *fx);
 
 /*
- * Writes the changed files: each to a temporary file in its directory
+ * First removes, from the directories of every file the configuration
+ * read, the temporary files of an earlier run that was killed (its
+ * process gone: fx->swept counts them).  Then writes the changed files:
+ * each to a temporary file in its directory
  * (fsync, the original's mode and owner), after checking that no file
  * changed on disk since it was read, then renamed over the originals; a
  * failure at any step leaves every file as it was.  Symbolic links are

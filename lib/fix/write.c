@@ -8,8 +8,10 @@
  *      new file in place; on a failure the originals are put back.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -78,7 +80,8 @@ ngxl_write_fsync_dir(const char *path)
 /*
  * A unique name beside PATH, created exclusively: DIR/.NAME.ngxlint-WHAT-
  * PID-N (WHAT "new" or "old").  A run killed mid-way (SIGKILL) leaves them
- * behind; hidden, no include glob of the directory ever picks them up.
+ * behind; hidden, no include glob of the directory ever picks them up, and
+ * the next --write sweeps them (ngxl_write_sweep()).
  */
 
 static char *
@@ -118,6 +121,78 @@ ngxl_write_temp(const char *path, const char *what, int *fd)
     free(name);
 
     return NULL;
+}
+
+
+/*
+ * The temporary files a killed run left in DIR: ".NAME.ngxlint-new-PID-N"
+ * and ".NAME.ngxlint-old-PID-N" of a PID that is gone (a PID that runs,
+ * this one or another's, is left alone).  Only regular files are removed.
+ */
+
+static size_t
+ngxl_write_sweep(const char *dir)
+{
+    int             dfd;
+    DIR            *d;
+    long            pid;
+    char           *end;
+    size_t          n;
+    struct stat     st;
+    const char     *p;
+    struct dirent  *de;
+
+    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd == -1) {
+        return 0;
+    }
+
+    d = fdopendir(dfd);
+    if (d == NULL) {
+        close(dfd);
+        return 0;
+    }
+
+    n = 0;
+
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] != '.') {
+            continue;
+        }
+
+        p = strstr(de->d_name, ".ngxlint-");
+
+        if (p == NULL || p == de->d_name
+            || (strncmp(p, ".ngxlint-new-", 13) != 0
+                && strncmp(p, ".ngxlint-old-", 13) != 0))
+        {
+            continue;
+        }
+
+        errno = 0;
+        pid = strtol(p + 13, &end, 10);
+
+        if (errno || pid <= 0 || *end != '-' || end[1] < '0' || end[1] > '9'
+            || (pid_t) pid == getpid())
+        {
+            continue;
+        }
+
+        if (kill((pid_t) pid, 0) == 0 || errno != ESRCH) {
+            continue;
+        }
+
+        if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+            && S_ISREG(st.st_mode)
+            && unlinkat(dfd, de->d_name, 0) == 0)
+        {
+            n++;
+        }
+    }
+
+    closedir(d);
+
+    return n;
 }
 
 
@@ -200,6 +275,10 @@ ngxl_fix_write(ngxl_fix_t *fx, const char *backup)
     size_t         i, n;
     char          *name;
     ngxl_wfile_t  *w;
+
+    for (i = 0; i < fx->dirs.n; i++) {
+        fx->swept += ngxl_write_sweep(fx->dirs.elts[i]);
+    }
 
     n = fx->files.n;
 

@@ -3,7 +3,8 @@
 # fully fixed one, never half written; the only other files left are the
 # temporary ones lib/fix/write.c documents (DIR/.NAME.ngxlint-new-PID-N,
 # the new version being written, and DIR/.NAME.ngxlint-old-PID-N, a link to
-# the original); and a second --write, not killed, finishes the job.
+# the original); and a second --write, not killed, finishes the job and
+# removes those temporary files.
 #
 # The tree (made here, under $TMP): nginx.conf and WK_FILES (default 200)
 # files, each with two upstreams without keepalive and a server whose
@@ -193,6 +194,13 @@ while read -r ms; do
     # a run that is not killed finishes the job
     run "$NGXLINT" conf -q --write "$W/run/nginx.conf"
     md5s "$W/run" | awk '$1 !~ /\/\.[^\/]*\.ngxlint-(new|old)-[0-9]+-[0-9]+$/' >"$W/rerun.md5"
+    n_left=$(find "$W/run" -name '.*.ngxlint-*-[0-9]*-[0-9]*' | wc -l | tr -d ' ')
+    if [ "$n_tmp" -gt 0 ] && [ "$n_left" -eq 0 ]; then
+        ok "kill $k: the second --write removed the $n_tmp temporary files the killed one left"
+    elif [ "$n_left" -ne 0 ]; then
+        not_ok "kill $k: $n_left temporary files left after a second --write" \
+            "$(find "$W/run" -name '.*.ngxlint-*' | head -5)"
+    fi
     if [ "$RC" -eq 0 ] && cmp -s "$W/rerun.md5" "$W/new.md5"; then
         ok "kill $k: a second --write gives the fixed version"
     else
