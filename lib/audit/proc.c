@@ -134,8 +134,7 @@ ngxl_imap_free(ngxl_imap_t *m)
 int
 ngxl_audit_read(const char *path, size_t max, ngxl_buf_t *out)
 {
-    int      fd, err;
-    ssize_t  n;
+    int  fd, rc, err;
 
     out->len = 0;
 
@@ -144,41 +143,13 @@ ngxl_audit_read(const char *path, size_t max, ngxl_buf_t *out)
         return NGXL_ERROR;
     }
 
-    for ( ;; ) {
-        if (out->cap - out->len < 4096 + 1) {
-            ngxl_buf_reserve(out, out->cap ? out->cap : 65536);
-        }
+    rc = ngxl_read_rest(fd, max, out);
 
-        n = read(fd, out->data + out->len, out->cap - out->len - 1);
-
-        if (n == -1) {
-            if (errno == EINTR) {
-                continue;
-            }
-
-            err = errno;
-            close(fd);
-            errno = err;
-            return NGXL_ERROR;
-        }
-
-        if (n == 0) {
-            break;
-        }
-
-        out->len += (size_t) n;
-
-        if (out->len > max) {
-            close(fd);
-            errno = EFBIG;
-            return NGXL_ERROR;
-        }
-    }
-
+    err = errno;
     close(fd);
-    out->data[out->len] = '\0';
+    errno = err;
 
-    return NGXL_OK;
+    return rc;
 }
 
 

@@ -480,12 +480,66 @@ ngxl_strerror(int err)
 
 
 int
+ngxl_read_rest(int fd, size_t max, ngxl_buf_t *out)
+{
+    char     *p;
+    size_t    size;
+    ssize_t   n;
+
+    for ( ;; ) {
+        if (out->cap - out->len <= 1) {
+            /* more room: twice as much, never much more than MAX */
+            size = out->cap == 0 ? 65536
+                   : out->cap < max / 2 ? out->cap * 2 : max + 2;
+
+            if (size <= out->cap) {
+                errno = EFBIG;
+                return NGXL_ERROR;
+            }
+
+            p = realloc(out->data, size);
+
+            if (p == NULL) {
+                errno = ENOMEM;
+                return NGXL_ERROR;
+            }
+
+            out->data = p;
+            out->cap = size;
+        }
+
+        n = read(fd, out->data + out->len, out->cap - out->len - 1);
+
+        if (n == -1) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return NGXL_ERROR;
+        }
+
+        if (n == 0) {
+            break;
+        }
+
+        out->len += (size_t) n;
+
+        if (out->len > max) {
+            errno = EFBIG;
+            return NGXL_ERROR;
+        }
+    }
+
+    out->data[out->len] = '\0';
+
+    return NGXL_OK;
+}
+
+
+int
 ngxl_read_file(const char *path, size_t max, ngxl_buf_t *out)
 {
     int          fd, err;
-    char        *p;
     size_t       size;
-    ssize_t      n;
     struct stat  st;
 
     /* O_NONBLOCK: a FIFO without a writer would block open() for ever */
@@ -532,48 +586,13 @@ ngxl_read_file(const char *path, size_t max, ngxl_buf_t *out)
 
     out->cap = size;
 
-    for ( ;; ) {
-        if (out->cap - out->len <= 1) {
-            /* larger than it said (it grows as we read): more room */
-            size = out->cap < max / 2 ? out->cap * 2 : max + 2;
-            p = realloc(out->data, size);
-
-            if (p == NULL) {
-                ngxl_buf_free(out);
-                errno = ENOMEM;
-                goto failed;
-            }
-
-            out->data = p;
-            out->cap = size;
-        }
-
-        n = read(fd, out->data + out->len, out->cap - out->len - 1);
-
-        if (n == -1) {
-            if (errno == EINTR) {
-                continue;
-            }
-            err = errno;
-            ngxl_buf_free(out);
-            errno = err;
-            goto failed;
-        }
-
-        if (n == 0) {
-            break;
-        }
-
-        out->len += (size_t) n;
-
-        if (out->len > max) {
-            ngxl_buf_free(out);
-            errno = EFBIG;
-            goto failed;
-        }
+    if (ngxl_read_rest(fd, max, out) != NGXL_OK) {
+        err = errno;
+        ngxl_buf_free(out);
+        errno = err;
+        goto failed;
     }
 
-    out->data[out->len] = '\0';
     close(fd);
 
     return NGXL_OK;

@@ -109,6 +109,14 @@ void *ngxl_hmap_put(ngxl_hmap_t *h, const char *key, size_t len, void *value);
  */
 int ngxl_read_file(const char *path, size_t max, ngxl_buf_t *out);
 
+/*
+ * Reads FD to its end after what OUT holds, growing OUT (to a little more
+ * than MAX at most), and NUL-terminates it: for files whose size says
+ * nothing (/proc).  More than MAX bytes is EFBIG; on failure errno says
+ * why and OUT is left for the caller to free or reuse.
+ */
+int ngxl_read_rest(int fd, size_t max, ngxl_buf_t *out);
+
 #define NGXL_ENOTREG  0x10000    /* beyond every errno */
 
 /* strerror(), and "not a regular file" for NGXL_ENOTREG */
