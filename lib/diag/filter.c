@@ -227,9 +227,9 @@ ngxl_diags_baseline(const ngxl_diags_t *ds)
         f = ds->findings.elts[i];
 
         o = json_object();
-        json_object_set_new(o, "rule", json_string(f->rule));
-        json_object_set_new(o, "file", f->file ? json_string(f->file)
-                                               : json_null());
+        /* any bytes: a name that is not UTF-8 is kept as its U+FFFD form */
+        json_object_set_new(o, "rule", ngxl_json_text(f->rule));
+        json_object_set_new(o, "file", ngxl_json_text(f->file));
         json_object_set_new(o, "fingerprint",
                             json_string(ngxl_filter_fingerprint(ds, f, fp,
                                                                 sizeof(fp))));
@@ -250,10 +250,10 @@ ngxl_diags_apply_baseline(ngxl_diags_t *ds, json_t *baseline, char *err,
     int              *used;
     char              fp[32];
     size_t            i, k, n;
-    json_t           *list, *e;
+    json_t           *list, *e, *fj;
     ngxl_vec_t        kept;
     ngxl_finding_t   *f;
-    const char       *rule, *file, *print;
+    const char       *rule, *file, *print, *fname;
 
     list = json_object_get(baseline, "findings");
 
@@ -277,6 +277,10 @@ ngxl_diags_apply_baseline(ngxl_diags_t *ds, json_t *baseline, char *err,
         f = ds->findings.elts[i];
         ngxl_filter_fingerprint(ds, f, fp, sizeof(fp));
 
+        /* the file as the baseline spells it (see ngxl_diags_baseline()) */
+        fj = ngxl_json_text(f->file);
+        fname = json_string_value(fj);
+
         for (k = 0; k < n; k++) {
             e = json_array_get(list, k);
             rule = json_string_value(json_object_get(e, "rule"));
@@ -285,13 +289,15 @@ ngxl_diags_apply_baseline(ngxl_diags_t *ds, json_t *baseline, char *err,
 
             if (!used[k] && rule && print && strcmp(rule, f->rule) == 0
                 && strcmp(print, fp) == 0
-                && ((file == NULL && f->file == NULL)
-                    || (file && f->file && strcmp(file, f->file) == 0)))
+                && ((file == NULL && fname == NULL)
+                    || (file && fname && strcmp(file, fname) == 0)))
             {
                 used[k] = 1;
                 break;
             }
         }
+
+        json_decref(fj);
 
         if (k < n) {
             ngxl_vec_push(&ds->suppressed, f);

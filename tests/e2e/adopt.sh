@@ -41,6 +41,18 @@ if printf '%s' "$OUT" | jq -e '[.findings[] | select(.rule == "upstream-keepaliv
 else
     not_ok "baseline: only the new finding" "$OUT"
 fi
+# a file name that is not UTF-8: kept in the baseline (as U+FFFD), and
+# its findings still match
+bad_name=$(printf 'b\377\376.conf')
+cp "$F" "$TMP/$bad_name"
+run "$NGXLINT" conf $V --baseline "$TMP/base8.json" --update-baseline "$TMP/$bad_name"
+if [ "$RC" = 0 ] && jq -e '[.findings[] | select(.file != null and (.file | test("\ufffd")))] | length > 0' "$TMP/base8.json" >/dev/null 2>&1; then
+    ok "--update-baseline keeps a file name that is not UTF-8"
+else
+    not_ok "--update-baseline with a file name that is not UTF-8 (exit $RC)" "$(cat "$TMP/base8.json" 2>/dev/null | head -c 400)"
+fi
+run "$NGXLINT" conf $V --baseline "$TMP/base8.json" "$TMP/$bad_name"
+expect_rc 0 "...and its findings match that baseline"
 printf 'not json' > "$TMP/bad.json"
 run "$NGXLINT" conf $V --baseline "$TMP/bad.json" "$TMP/b.conf"
 expect_rc 2 "a broken baseline file"
