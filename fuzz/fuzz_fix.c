@@ -14,13 +14,16 @@
  *     fixed text parses with no error, and emits itself again byte for
  *     byte; no directive is lost (the fixes add, move and change them,
  *     never remove one); the fixes are idempotent: the fixed text needs
- *     no fix;
+ *     no fix; every server and location keeps its effective settings but
+ *     those a fix is meant to change (lib/fix/same.c: HTTP/1.1, the
+ *     Connection header, keepalive, the index directives);
  *   - a file with other errors (a directive's arguments, its context) may
  *     be refused (a fix can copy an inherited directive that is wrong),
  *     and so may a file with a NUL byte (the patcher does not edit what is
- *     not text) and one with two "keepalive" in a block (nginx refuses
- *     it: "is duplicate"; the front end does not look for that, and the
- *     balancer-order fix moves one a round); when such a file is fixed,
+ *     not text) and one with two "keepalive", two proxy_pass ... in a
+ *     block (nginx refuses it: "is duplicate"; the front end does not look
+ *     for that, and the balancer-order fix moves one keepalive a round);
+ *     when such a file is fixed,
  *     the same holds, with no more errors than it had.
  *
  * ngxl_fix_run() reads the configuration by its path, so the input is
@@ -37,6 +40,7 @@
 
 #include "../lib/check.h"
 #include "../lib/fix/fix.h"
+#include "../lib/fix/same.h"
 #include "../rules/registry.h"
 #include "common.h"
 
@@ -137,26 +141,45 @@ ngxl_fuzz_directives(const ngxl_conf_t *conf)
 }
 
 
-/* whether a block has "keepalive" twice, which nginx refuses */
+/*
+ * whether a block has twice a directive nginx takes once there ("is
+ * duplicate": keepalive, a *_pass, proxy_http_version ...)
+ */
 
 static int
-ngxl_fuzz_duplicate_keepalive(const ngxl_conf_t *conf)
+ngxl_fuzz_duplicate(const ngxl_conf_t *conf)
 {
-    int                n;
-    const ngxl_dir_t  *d, *c;
+    size_t             k;
+    const ngxl_dir_t  *d, *c, *e;
+
+    static const char  *once[] = {
+        "keepalive", "proxy_pass", "fastcgi_pass", "grpc_pass", "uwsgi_pass",
+        "scgi_pass", "memcached_pass", "proxy_http_version",
+        "fastcgi_keep_conn", "proxy_ssl_name", NULL
+    };
 
     d = conf->main->child;
 
     while (d) {
-        n = 0;
-
         for (c = d->child; c; c = c->next) {
-            if (c->kind == NGXL_NODE_DIRECTIVE && c->nargs
-                && c->args[0].vlen == 9
-                && memcmp(c->args[0].value, "keepalive", 9) == 0
-                && ++n > 1)
-            {
-                return 1;
+            if (c->kind != NGXL_NODE_DIRECTIVE || c->nargs == 0) {
+                continue;
+            }
+
+            for (k = 0; once[k]; k++) {
+                if (ngxl_dir_is(c, once[k])) {
+                    break;
+                }
+            }
+
+            if (once[k] == NULL) {
+                continue;
+            }
+
+            for (e = c->next; e; e = e->next) {
+                if (e->kind == NGXL_NODE_DIRECTIVE && ngxl_dir_is(e, once[k])) {
+                    return 1;
+                }
             }
         }
 
@@ -254,6 +277,56 @@ ngxl_fuzz_reparse(const ngxl_fix_file_t *f, size_t errors0, size_t dirs0)
 }
 
 
+/*
+ * the fixed text means what the input meant: every server and location
+ * keeps its effective settings but those a fix is meant to change
+ * (lib/fix/same.c)
+ */
+
+static void
+ngxl_fuzz_meaning(const ngxl_fix_file_t *f)
+{
+    size_t             i;
+    ngxl_vec_t         report;
+    ngxl_same_t        before, after;
+    ngxl_conf_opts_t   co;
+    ngxl_dump_file_t   over;
+
+    ngxl_fuzz_conf_opts(&co);
+
+    over.path = f->path;
+    over.data = f->orig;
+    over.len = f->orig_len;
+    co.overrides = &over;
+    co.noverrides = 1;
+
+    if (ngxl_same_load(&before, f->path, &co) != NGXL_OK) {
+        ngxl_fuzz_fail("the input does not parse again: %s", f->path);
+    }
+
+    over.data = f->data;
+    over.len = f->len;
+
+    if (ngxl_same_load(&after, f->path, &co) != NGXL_OK) {
+        ngxl_fuzz_fail("the fixed text does not parse: %s", f->path);
+    }
+
+    memset(&report, 0, sizeof(ngxl_vec_t));
+
+    if (ngxl_same_diff(&before, &after, &report) != 0) {
+        for (i = 0; i < report.n && i < 10; i++) {
+            fprintf(stderr, "fuzz_fix: %s\n", (char *) report.elts[i]);
+        }
+
+        ngxl_fuzz_fail("the fixes changed what %s means", f->path);
+    }
+
+    ngxl_vec_free(&report);
+    ngxl_same_free(&before);
+    ngxl_same_free(&after);
+}
+
+
 /* a second run over the fixed text changes nothing */
 
 static void
@@ -319,6 +392,11 @@ ngxl_fuzz_fix(size_t errors0, size_t dirs0, int must)
         }
 
         ngxl_fuzz_reparse(f, errors0, dirs0);
+
+        if (must) {
+            ngxl_fuzz_meaning(f);
+        }
+
         ngxl_fuzz_again(f);
     }
 
@@ -377,7 +455,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     syntax = ngxl_conf_first_error(&conf, NGXL_CERR_SYNTAX) != NULL;
     errors0 = ngxl_fuzz_errors(&conf);
     dirs0 = ngxl_fuzz_directives(&conf);
-    dup = ngxl_fuzz_duplicate_keepalive(&conf);
+    dup = ngxl_fuzz_duplicate(&conf);
 
     ngxl_conf_free(&conf);
 

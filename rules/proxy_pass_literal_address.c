@@ -116,28 +116,32 @@ ngxl_ppl_keep(ngxl_check_t *chk, const ngxl_pass_t *p, const char *hostport,
     d = redirects.n ? redirects.elts[0] : NULL;
     l = p->location->dir;
 
+    /*
+     * nginx's default: "URL/" to "/" when proxy_pass has no URI, in any
+     * location; with a URI, "URL" to the location's name, which only a
+     * prefix or exact location can have
+     */
+
     if ((d == NULL || (redirects.n == 1 && ngxl_dir_arg_is(d, 1, "default")))
-        && l && (l->nargs == 2 || (l->nargs == 3
-                                   && (ngxl_dir_arg_is(l, 1, "=")
+        && l && (p->uri[0] == '\0' || l->nargs == 2
+                 || (l->nargs == 3 && (ngxl_dir_arg_is(l, 1, "=")
                                        || ngxl_dir_arg_is(l, 1, "^~")))))
     {
         loc = ngxl_pstrndup(chk->pool, l->args[l->nargs - 1].value,
                             l->args[l->nargs - 1].vlen);
 
-        if (loc[0] == '/') {
-            url = ngxl_psprintf(chk->pool, "%s://%s%s", p->scheme, hostport,
-                                p->uri[0] ? p->uri : "/");
+        url = ngxl_psprintf(chk->pool, "%s://%s%s", p->scheme, hostport,
+                            p->uri[0] ? p->uri : "/");
 
-            if (b.len) {
-                ngxl_buf_printf(&b, "\n%s", indent);
-            }
-
-            ngxl_buf_printf(&b, "proxy_redirect %s %s;",
-                            ngxl_edit_quote(chk->pool, url, strlen(url)),
-                            ngxl_edit_quote(chk->pool,
-                                            p->uri[0] ? loc : "/",
-                                            p->uri[0] ? strlen(loc) : 1));
+        if (b.len) {
+            ngxl_buf_printf(&b, "\n%s", indent);
         }
+
+        ngxl_buf_printf(&b, "proxy_redirect %s %s;",
+                        ngxl_edit_quote(chk->pool, url, strlen(url)),
+                        ngxl_edit_quote(chk->pool,
+                                        p->uri[0] ? loc : "/",
+                                        p->uri[0] ? strlen(loc) : 1));
     }
 
     ngxl_vec_free(&redirects);

@@ -581,6 +581,17 @@ ngxl_conf_name_is(const ngxl_dir_t *d, const char *name)
 
 /* ngx_conf_handler(): the table's verdict on a statement */
 
+
+/* "=", "~", "~*" or "^~": what may stand before a location's name */
+
+static int
+ngxl_conf_location_modifier(const ngxl_tok_t *t)
+{
+    return (t->vlen == 1 && (t->value[0] == '=' || t->value[0] == '~'))
+           || (t->vlen == 2 && (memcmp(t->value, "~*", 2) == 0
+                                || memcmp(t->value, "^~", 2) == 0));
+}
+
 static int
 ngxl_conf_check(ngxl_parser_t *ps, ngxl_dir_t *d, int rc, ngxl_lex_t *lx)
 {
@@ -655,6 +666,15 @@ ngxl_conf_check(ngxl_parser_t *ps, ngxl_dir_t *d, int rc, ngxl_lex_t *lx)
                             col, end, d,
                             "invalid number of arguments in \"%.*s\" "
                             "directive", (int) len, name);
+
+        } else if (d->nargs == 3 && len == 8
+                   && memcmp(name, "location", 8) == 0
+                   && !ngxl_conf_location_modifier(&d->args[1]))
+        {
+            /* ngx_http_core_location()'s own check */
+            ngxl_conf_error(ps->conf, NGXL_CERR_ARGS, inst->file, lx->nline,
+                            col, end, d, "invalid location modifier \"%.*s\"",
+                            (int) d->args[1].vlen, d->args[1].value);
         }
 
         if (def->body != NGXL_BODY_DIRECTIVES) {

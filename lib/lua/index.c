@@ -37,6 +37,29 @@ ngxl_lua_hot_cmp(const void *one, const void *two)
 }
 
 
+/*
+ * a name nginx reads after "$" whole ([A-Za-z0-9_]): only such a name can
+ * be indexed by a directive ("$a-b" is "$a" and "-b"); ngx.var["a-b"]
+ * looks up a variable that cannot exist
+ */
+
+static int
+ngxl_lua_var_name_ok(const char *name)
+{
+    const char  *c;
+
+    for (c = name; *c; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')
+              || (*c >= '0' && *c <= '9') || *c == '_'))
+        {
+            return 0;
+        }
+    }
+
+    return c != name;
+}
+
+
 void
 ngxl_lua_hot_vars(const ngxl_lua_project_t *p, ngxl_vec_t *out)
 {
@@ -52,7 +75,8 @@ ngxl_lua_hot_vars(const ngxl_lua_project_t *p, ngxl_vec_t *out)
         a = p->scan.accesses.elts[i];
 
         if (a->name == NULL
-            || (a->kind != NGXL_VAR_READ && a->kind != NGXL_VAR_WRITE))
+            || (a->kind != NGXL_VAR_READ && a->kind != NGXL_VAR_WRITE)
+            || !ngxl_lua_var_name_ok(a->name))
         {
             continue;
         }

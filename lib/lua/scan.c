@@ -668,6 +668,29 @@ ngxl_classify_node(ngxl_walk_t *w, TSNode n)
 
 /* an index expression on ngx.var: an access, else walk its parts */
 
+/*
+ * how many of the LEN bytes at S a Lua name starts with: [A-Za-z0-9_] and,
+ * as LuaJIT reads names, any byte from 0x80
+ */
+
+static uint32_t
+ngxl_name_len(const char *s, uint32_t len)
+{
+    uint32_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')
+              || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'
+              || (unsigned char) s[i] >= 0x80))
+        {
+            break;
+        }
+    }
+
+    return i;
+}
+
+
 static NGXL_COLD void
 ngxl_walk_index(ngxl_walk_t *w, TSNode n, int write)
 {
@@ -690,7 +713,18 @@ ngxl_walk_index(ngxl_walk_t *w, TSNode n, int write)
 
     if (ngxl_is(n, ngxl_ts.dot_index)) {
         s = ngxl_text(w, f, &len);
-        ngxl_access(w, n, s, len, write ? NGXL_VAR_WRITE : NGXL_VAR_READ);
+
+        /*
+         * a Lua name; in broken Lua tree-sitter's recovery can take more
+         * into the field ("arg_b!"): the name is what a name can be
+         */
+
+        len = s ? ngxl_name_len(s, len) : 0;
+
+        if (len) {
+            ngxl_access(w, n, s, len, write ? NGXL_VAR_WRITE : NGXL_VAR_READ);
+        }
+
         return;
     }
 

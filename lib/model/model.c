@@ -524,6 +524,24 @@ ngxl_model_pass(ngxl_model_t *m, ngxl_mblock_t *b, const ngxl_dir_t *d,
         url = s + 3;
     }
 
+    /*
+     * nginx takes a proxy_pass without variables only after "http://" or
+     * "https://" ("invalid URL prefix"): nothing to judge in another
+     */
+
+    if (kind == NGXL_PASS_PROXY && !p->variables
+        && strcasecmp(p->scheme, "http") != 0
+        && strcasecmp(p->scheme, "https") != 0)
+    {
+        p->host = url;
+        p->host_off = skip;
+        p->host_len = strlen(url);
+        p->resolution = NGXL_TARGET_UNRESOLVED;
+        p->why = "not a URL nginx takes (\"http://\" or \"https://\")";
+        ngxl_vec_push(&m->passes, p);
+        return;
+    }
+
     /* unix:/path[:uri] */
 
     if (strncasecmp(url, "unix:", 5) == 0) {

@@ -53,4 +53,19 @@ for f in fixtures/conf/syntax/*.conf fixtures/conf/good/nginx.conf; do
     fi
 done
 
+# what nginx refuses beyond syntax that the front end checks too (the rule
+# conf-directive): the same message at the same line
+for f in fixtures/conf/directive/*.conf; do
+    want=$(oracle "$f")
+    run "$NGXLINT" conf -q --format text --enable conf-directive "$f"
+    line=${want%%:*}
+    text=${want#*: }
+    if [ "$want" != ok ] && printf '%s\n' "$OUT" | grep -qF -- "$f:$line:" \
+       && printf '%s\n' "$OUT" | grep -qF -- "error: $text [conf-directive]"; then
+        ok "$f: line $line: $text"
+    else
+        not_ok "$f: nginx: $want" "$OUT"
+    fi
+done
+
 done_testing

@@ -1,0 +1,485 @@
+/*
+ * ngxlint: what a fix may change, and what it must keep (see same.h).
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "same.h"
+
+
+static char *
+ngxl_same_dir_args(const ngxl_dir_t *d, uint32_t from)
+{
+    uint32_t    i;
+    ngxl_buf_t  b;
+
+    ngxl_buf_init(&b);
+
+    for (i = from; i < d->nargs; i++) {
+        if (i > from) {
+            ngxl_buf_addc(&b, ' ');
+        }
+        ngxl_buf_add(&b, d->args[i].value, d->args[i].vlen);
+    }
+
+    if (b.data == NULL) {
+        ngxl_buf_adds(&b, "");
+    }
+
+    return b.data;
+}
+
+
+static void
+ngxl_same_add(ngxl_same_t *s, const char *key, const char *name, const char *value)
+{
+    size_t  n;
+    char   *line;
+
+    n = strlen(key) + strlen(name) + strlen(value) + 3;
+    line = malloc(n);
+    if (line == NULL) {
+        ngxl_oom();
+    }
+
+    snprintf(line, n, "%s\t%s\t%s", key, name, value);
+    ngxl_vec_push(&s->lines, line);
+}
+
+
+/* "server#1 > location /api/ > if ($x)" */
+
+static char *
+ngxl_same_block_key(const ngxl_model_t *m, const ngxl_mblock_t *b)
+{
+    char                 *outer, *name, *key;
+    size_t                i, n;
+    const ngxl_mblock_t  *p;
+
+    if (b->parent == NULL) {
+        return strdup("main");
+    }
+
+    outer = ngxl_same_block_key(m, b->parent);
+
+    if (b->ctx == NGXL_HTTP_SRV) {
+        /* servers by their position among the http servers */
+        n = 0;
+        for (i = 0; i < b->parent->blocks.n; i++) {
+            p = b->parent->blocks.elts[i];
+            if (p == b) {
+                break;
+            }
+            if (p->ctx == NGXL_HTTP_SRV) {
+                n++;
+            }
+        }
+        name = malloc(32);
+        snprintf(name, 32, "server#%zu", n);
+
+    } else {
+        name = ngxl_model_block_name((ngxl_pool_t *) &m->pool, b);
+        name = strdup(name);
+    }
+
+    n = strlen(outer) + strlen(name) + 4;
+    key = malloc(n);
+    snprintf(key, n, "%s > %s", outer, name);
+
+    free(outer);
+    free(name);
+
+    return key;
+}
+
+
+static int
+ngxl_same_is_name(const ngxl_dir_t *d, const char *n)
+{
+    return ngxl_dir_is(d, n);
+}
+
+
+/* where a pass goes: the servers of its upstream(s), or its address */
+
+static char *
+ngxl_same_pass_servers(const ngxl_pass_t *p)
+{
+    size_t             i, k;
+    ngxl_buf_t         b;
+    ngxl_upstream_t   *u;
+    const ngxl_dir_t  *d;
+
+    ngxl_buf_init(&b);
+    ngxl_buf_printf(&b, "%s ", ngxl_pass_name(p->kind));
+
+    if (p->resolution == NGXL_TARGET_UPSTREAM) {
+        for (i = 0; i < p->targets.n; i++) {
+            u = p->targets.elts[i];
+
+            for (k = 0; k < u->block->dirs.n; k++) {
+                d = u->block->dirs.elts[k];
+
+                if (ngxl_same_is_name(d, "server")) {
+                    char  *a = ngxl_same_dir_args(d, 1);
+                    int    port = strncmp(d->args[1].value, "unix:", 5) == 0
+                                  || memchr(d->args[1].value, ':',
+                                            d->args[1].vlen) != NULL;
+                    /* the address with nginx's default port */
+                    ngxl_buf_printf(&b, "[%.*s%s%s]", (int) d->args[1].vlen,
+                                    d->args[1].value, port ? "" : ":80",
+                                    a + d->args[1].vlen);
+                    free(a);
+                }
+            }
+        }
+
+    } else if (p->unix_sock) {
+        ngxl_buf_printf(&b, "[%s]", p->host);
+
+    } else {
+        ngxl_buf_printf(&b, "[%s:%u]", p->host, p->port ? p->port
+                        : strcasecmp(p->scheme, "https") == 0 ? 443u : 80u);
+    }
+
+    ngxl_buf_printf(&b, " uri=%s", p->uri);
+
+    return b.data;
+}
+
+
+/* $proxy_host: the target as written, the default port left out */
+
+static char *
+ngxl_same_proxy_host(const ngxl_pass_t *p)
+{
+    char      *s;
+    unsigned   dflt;
+
+    dflt = strcasecmp(p->scheme, "https") == 0 ? 443 : 80;
+    s = malloc(strlen(p->host) + 16);
+
+    if (p->port && p->port != dflt) {
+        sprintf(s, "%s:%u", p->host, p->port);
+    } else {
+        strcpy(s, p->host);
+    }
+
+    return s;
+}
+
+
+static const ngxl_pass_t *
+ngxl_same_block_pass(const ngxl_model_t *m, const ngxl_mblock_t *b)
+{
+    size_t        i;
+    ngxl_pass_t  *p;
+
+    for (i = 0; i < m->passes.n; i++) {
+        p = m->passes.elts[i];
+
+        if (p->block == b) {
+            return p;
+        }
+    }
+
+    return NULL;
+}
+
+
+/* a setting of the module that passes requests on: proxy_*, fastcgi_* ... */
+
+static int
+ngxl_same_pass_setting(const char *name)
+{
+    size_t             i;
+    static const char *mods[] = { "proxy_", "fastcgi_", "grpc_", "uwsgi_",
+                                  "scgi_", "memcached_", NULL };
+
+    for (i = 0; mods[i]; i++) {
+        if (strncmp(name, mods[i], strlen(mods[i])) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static void
+ngxl_same_effective(ngxl_same_t *s, const ngxl_mblock_t *b, const char *key)
+{
+    size_t                i, k;
+    char                 *v, *host;
+    ngxl_vec_t            names, vals;
+    const ngxl_pass_t    *p;
+    const ngxl_dir_t     *d;
+    const ngxl_mblock_t  *up;
+    int                   seen, has_host, has_ssl_name, redirect_default;
+
+    /* every directive name any enclosing level uses */
+
+    memset(&names, 0, sizeof(ngxl_vec_t));
+
+    for (up = b; up; up = up->parent) {
+        for (i = 0; i < up->dirs.n; i++) {
+            d = up->dirs.elts[i];
+
+            if (d->block) {
+                continue;
+            }
+
+            seen = 0;
+            for (k = 0; k < names.n; k++) {
+                if (ngxl_dir_is(d, names.elts[k])) {
+                    seen = 1;
+                    break;
+                }
+            }
+
+            if (!seen) {
+                ngxl_vec_push(&names, ngxl_pstrndup(&s->model.pool,
+                              d->args[0].value, d->args[0].vlen));
+            }
+        }
+    }
+
+    p = ngxl_same_block_pass(&s->model, b);
+    has_host = 0;
+    has_ssl_name = 0;
+    redirect_default = 1;
+
+    for (k = 0; k < names.n; k++) {
+        const char  *name = names.elts[k];
+
+        if (p == NULL && ngxl_same_pass_setting(name)) {
+            /* a block that passes nowhere: its proxy_* settings do nothing */
+            continue;
+        }
+
+        memset(&vals, 0, sizeof(ngxl_vec_t));
+        ngxl_model_effective(b, name, &vals);
+
+        for (i = 0; i < vals.n; i++) {
+            d = vals.elts[i];
+            v = ngxl_same_dir_args(d, 1);
+
+            if (strcmp(name, "proxy_pass") == 0 || strcmp(name, "fastcgi_pass")
+                == 0 || strcmp(name, "grpc_pass") == 0)
+            {
+                free(v);
+                continue;       /* compared as the servers it reaches */
+            }
+
+            if (strcmp(name, "proxy_set_header") == 0 && d->nargs == 3) {
+                if (strncasecmp(d->args[1].value, "connection", 10) == 0
+                    && d->args[1].vlen == 10)
+                {
+                    ngxl_same_add(s, key, "intended:connection", v);
+                    free(v);
+                    continue;
+                }
+
+                if (strncasecmp(d->args[1].value, "host", 4) == 0
+                    && d->args[1].vlen == 4)
+                {
+                    has_host = 1;
+                }
+            }
+
+            if (strcmp(name, "proxy_redirect") == 0
+                && !ngxl_dir_arg_is(d, 1, "default"))
+            {
+                redirect_default = 0;
+            }
+
+            if (strcmp(name, "proxy_http_version") == 0
+                || strcmp(name, "fastcgi_keep_conn") == 0
+                || strcmp(name, "var_index") == 0
+                || strcmp(name, "lua_kong_load_var_index") == 0)
+            {
+                ngxl_same_add(s, key, "intended:", name);
+                free(v);
+                continue;
+            }
+
+            if (strcmp(name, "proxy_ssl_name") == 0) {
+                has_ssl_name = 1;
+            }
+
+            if (strcmp(name, "proxy_redirect") == 0
+                || strcmp(name, "proxy_ssl_name") == 0)
+            {
+                ngxl_same_add(s, key, name, v);
+                free(v);
+                continue;
+            }
+
+            ngxl_same_add(s, key, name, v);
+            free(v);
+        }
+
+        ngxl_vec_free(&vals);
+    }
+
+    if (p && p->kind == NGXL_PASS_PROXY) {
+        v = ngxl_same_pass_servers(p);
+        ngxl_same_add(s, key, "pass", v);
+        free(v);
+
+        host = ngxl_same_proxy_host(p);
+
+        if (!has_host && p->resolution != NGXL_TARGET_UNRESOLVED) {
+            /* the Host nginx sends by default: the target as written */
+            v = malloc(strlen(host) + 8);
+            sprintf(v, "Host %s", host);
+            ngxl_same_add(s, key, "proxy_set_header", v);
+            free(v);
+        }
+
+        if (redirect_default && p->resolution != NGXL_TARGET_UNRESOLVED
+            && p->location->dir)
+        {
+            /* the default, spelled out as nginx computes it */
+            const ngxl_dir_t  *l = p->location->dir;
+            const ngxl_tok_t  *t = &l->args[l->nargs - 1];
+
+            v = malloc(strlen(host) + strlen(p->uri) + t->vlen + 64);
+            sprintf(v, "%s://%s%s %.*s", p->scheme, host,
+                    p->uri[0] ? p->uri : "/",
+                    p->uri[0] ? (int) t->vlen : 1,
+                    p->uri[0] ? t->value : "/");
+            ngxl_same_add(s, key, "proxy_redirect", v);
+            free(v);
+        }
+
+        if (!has_ssl_name && p->resolution != NGXL_TARGET_UNRESOLVED
+            && strcasecmp(p->scheme, "https") == 0)
+        {
+            /* the TLS name by default: $proxy_host, its port stripped */
+            ngxl_same_add(s, key, "proxy_ssl_name", p->host);
+        }
+
+        free(host);
+
+    } else if (p) {
+        v = ngxl_same_pass_servers(p);
+        ngxl_same_add(s, key, "pass", v);
+        free(v);
+    }
+
+    ngxl_vec_free(&names);
+}
+
+
+int
+ngxl_same_load(ngxl_same_t *s, const char *path, const ngxl_conf_opts_t *opts)
+{
+    size_t              i;
+    char               *key;
+    ngxl_mblock_t      *b;
+
+    memset(s, 0, sizeof(ngxl_same_t));
+
+    if (ngxl_conf_parse(&s->conf, path, opts) != NGXL_OK
+        || ngxl_conf_first_error(&s->conf, NGXL_CERR_SYNTAX) != NULL)
+    {
+        return NGXL_ERROR;
+    }
+
+    ngxl_model_build(&s->model, &s->conf);
+
+    for (i = 0; i < s->model.blocks.n; i++) {
+        b = s->model.blocks.elts[i];
+
+        if (b->ctx != NGXL_HTTP_LOC && b->ctx != NGXL_HTTP_LIF
+            && b->ctx != NGXL_HTTP_LMT && b->ctx != NGXL_HTTP_SRV)
+        {
+            continue;
+        }
+
+        key = ngxl_same_block_key(&s->model, b);
+        ngxl_same_effective(s, b, key);
+        free(key);
+    }
+
+    return NGXL_OK;
+}
+
+
+static int
+ngxl_same_has(const ngxl_same_t *s, const char *line)
+{
+    size_t  i;
+
+    for (i = 0; i < s->lines.n; i++) {
+        if (strcmp(s->lines.elts[i], line) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* the lines of A not in B, each into REPORT after WHAT */
+
+static size_t
+ngxl_same_missing(const ngxl_same_t *a, const ngxl_same_t *b,
+    const char *what, ngxl_vec_t *report)
+{
+    char        *r;
+    size_t       i, n, len;
+    const char  *l;
+
+    n = 0;
+
+    for (i = 0; i < a->lines.n; i++) {
+        l = a->lines.elts[i];
+
+        if (strstr(l, "\tintended:") != NULL || ngxl_same_has(b, l)) {
+            continue;
+        }
+
+        len = strlen(what) + strlen(l) + 1;
+        r = malloc(len);
+        if (r == NULL) {
+            ngxl_oom();
+        }
+
+        snprintf(r, len, "%s%s", what, l);
+        ngxl_vec_push(report, r);
+        n++;
+    }
+
+    return n;
+}
+
+
+size_t
+ngxl_same_diff(const ngxl_same_t *before, const ngxl_same_t *after,
+    ngxl_vec_t *report)
+{
+    /* an explicit redirect or Host that spells out a default is "added" */
+
+    return ngxl_same_missing(before, after, "lost:  ", report)
+           + ngxl_same_missing(after, before, "added: ", report);
+}
+
+
+void
+ngxl_same_free(ngxl_same_t *s)
+{
+    size_t  i;
+
+    for (i = 0; i < s->lines.n; i++) {
+        free(s->lines.elts[i]);
+    }
+
+    ngxl_vec_free(&s->lines);
+    ngxl_model_free(&s->model);
+    ngxl_conf_free(&s->conf);
+}
