@@ -672,6 +672,27 @@ else
     not_ok "deep chains and blocks: exit $RC" "$(printf '%s' "$OUT" | head -c 600) $ERR"
 fi
 
+# names: broken Lua does not put its junk into one ("ngx.var.arg_b!" reads
+# $arg_b), and a name nginx cannot take after "$" is listed, never indexed
+n="$TMP/names.lua"
+printf 'local a = ngx.var["x-y"]\nlocal b = ngx.var.arg_b!\n' > "$n"
+run "$NGXLINT" lua --list-accesses --format json "$n"
+if printf '%s' "$OUT" | jq -e '[.accesses[].name] == ["x-y", "arg_b"]' >/dev/null 2>&1; then
+    ok "names: \"x-y\" listed as it is, \"arg_b!\" read as arg_b"
+else
+    not_ok "names in broken Lua" "$OUT"
+fi
+mkdir -p "$TMP/names"
+printf 'events {}\nhttp {\n    server {\n        location / {\n            content_by_lua_block {\n                local a = ngx.var["x-y"]\n                local b = ngx.var.arg_b!\n            }\n        }\n    }\n}\n' > "$TMP/names/nginx.conf"
+run "$NGXLINT" lua --emit-index "$TMP/names/nginx.conf"
+if [ "$OUT" = 'var_index $arg_b;' ]; then
+    ok "names: only a name nginx takes after \"\$\" is emitted"
+else
+    not_ok "names: --emit-index gave: $OUT" "$ERR"
+fi
+run "$NGXLINT" lua --fix "$TMP/names/nginx.conf"
+expect_out '^\+ *var_index \$arg_b;' "names: lua --fix settles and inserts var_index \$arg_b"
+
 # a *_by_lua_block body that does not parse: text output names the place
 run "$NGXLINT" lua "$FIX/broken/block.conf"
 expect_rc 1 "broken block: findings"
