@@ -163,6 +163,130 @@ ngxl_ppl_keep(ngxl_check_t *chk, const ngxl_pass_t *p, const char *hostport,
 }
 
 
+/*
+ * whether a setting found at LEVEL (NULL: nowhere, the default) reaches a
+ * nested location through L: set at L or above it, or not at all
+ */
+
+static int
+ngxl_ppl_through(const ngxl_mblock_t *level, const ngxl_mblock_t *l)
+{
+    const ngxl_mblock_t  *b;
+
+    if (level == NULL) {
+        return 1;
+    }
+
+    for (b = l; b; b = b->parent) {
+        if (b == level) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * What KEEP makes explicit in P's location, the locations nested in it
+ * inherit: each nested pass this rule does not fix itself (an upstream, a
+ * host name, variables) keeps its own defaults, spelled out: the default
+ * proxy_redirect ("off" where proxy_pass has variables: no default then),
+ * the Host header ($proxy_host; a location's own proxy_set_header carries
+ * the ones it inherited), the TLS name.
+ */
+
+static void
+ngxl_ppl_pin(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
+    const ngxl_mblock_t *b, const char *keep)
+{
+    size_t                i, k;
+    char                 *text, *s, *indent;
+    ngxl_buf_t            t;
+    ngxl_vec_t            hdrs, v;
+    ngxl_edit_t           e;
+    ngxl_pass_t          *q;
+    ngxl_model_t         *m;
+    ngxl_mblock_t        *level;
+    const ngxl_mblock_t  *c;
+
+    m = ngxl_check_model(chk);
+
+    for (i = 0; i < b->blocks.n; i++) {
+        c = b->blocks.elts[i];
+
+        if (c->ctx != NGXL_HTTP_LOC) {
+            continue;
+        }
+
+        for (k = 0; k < m->passes.n; k++) {
+            q = m->passes.elts[k];
+
+            if (q->block != c || q->kind != NGXL_PASS_PROXY
+                || (q->resolution == NGXL_TARGET_IMPLICIT && q->literal))
+            {
+                continue;
+            }
+
+            ngxl_buf_init(&t);
+            indent = ngxl_edit_child_indent(chk->pool, c->dir);
+
+            memset(&v, 0, sizeof(ngxl_vec_t));
+
+            if (strstr(keep, "proxy_redirect ")
+                && ngxl_ppl_through(ngxl_model_effective(c, "proxy_redirect",
+                                                         &v),
+                                    p->location))
+            {
+                ngxl_buf_adds(&t, q->variables ? "proxy_redirect off;"
+                                               : "proxy_redirect default;");
+            }
+
+            ngxl_vec_free(&v);
+
+            if (strstr(keep, "proxy_ssl_name ")
+                && strcasecmp(q->scheme, "https") == 0
+                && ngxl_model_value(c, "proxy_ssl_name") == NULL)
+            {
+                ngxl_buf_printf(&t, "%s%s%s", t.len ? "\n" : "",
+                                t.len ? indent : "",
+                                "proxy_ssl_name $proxy_host;");
+            }
+
+            memset(&hdrs, 0, sizeof(ngxl_vec_t));
+            level = ngxl_model_effective(c, "proxy_set_header", &hdrs);
+
+            if (strstr(keep, "proxy_set_header Host ")
+                && ngxl_ppl_through(level, p->location))
+            {
+                s = ngxl_place_carry(chk->pool, q, &hdrs, NULL,
+                                     "proxy_set_header Host $proxy_host;");
+                ngxl_buf_printf(&t, "%s%s%s", t.len ? "\n" : "",
+                                t.len ? indent : "", s);
+            }
+
+            ngxl_vec_free(&hdrs);
+
+            if (t.len) {
+                text = ngxl_pstrndup(chk->pool, t.data, t.len);
+
+                if (ngxl_place_in_location(chk->pool, q, NULL, text, &e)
+                    == NGXL_OK)
+                {
+                    ngxl_check_fix(chk, f, &e);
+                }
+            }
+
+            ngxl_buf_free(&t);
+            break;
+        }
+
+        /* deeper: what they do not set, they inherit from here too */
+        ngxl_ppl_pin(chk, f, p, c, keep);
+    }
+}
+
+
 static void
 ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 {
@@ -215,19 +339,19 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 
         name = ngxl_ppl_name(chk, p, port);
 
-        /* one new upstream per address and run; others follow next run */
+        /*
+         * one new upstream per address: the other passes to it are fixed in
+         * this round too (a pass left for the next round would see what
+         * this round makes explicit around it as its own settings)
+         */
 
-        if (ngxl_ppl_existing(chk, name) == NULL) {
-            for (k = 0; k < created.n; k++) {
-                if (strcmp(created.elts[k], name) == 0) {
-                    break;
-                }
+        for (k = 0; k < created.n; k++) {
+            if (strcmp(created.elts[k], name) == 0) {
+                break;
             }
+        }
 
-            if (k < created.n) {
-                continue;
-            }
-
+        if (ngxl_ppl_existing(chk, name) == NULL && k == created.n) {
             ngxl_vec_push(&created, name);
 
             indent = ngxl_edit_indent(chk->pool, srv->dir->inst->file,
@@ -263,6 +387,7 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
                == NGXL_OK)
         {
             ngxl_check_fix(chk, f, &e);
+            ngxl_ppl_pin(chk, f, p, p->location, keep);
         }
 
         ngxl_vec_free(&hdrs);

@@ -286,14 +286,42 @@ ngxl_same_effective(ngxl_same_t *s, const ngxl_mblock_t *b, const char *key)
                 if (strncasecmp(d->args[1].value, "host", 4) == 0
                     && d->args[1].vlen == 4)
                 {
+                    if (ngxl_dir_arg_is(d, 2, "$proxy_host")) {
+                        /* the default, spelled out: compared as it */
+                        free(v);
+                        continue;
+                    }
+
                     has_host = 1;
                 }
             }
 
-            if (strcmp(name, "proxy_redirect") == 0
-                && !ngxl_dir_arg_is(d, 1, "default"))
-            {
+            if (strcmp(name, "proxy_redirect") == 0) {
+                if (ngxl_dir_arg_is(d, 1, "default")
+                    || (ngxl_dir_arg_is(d, 1, "off")
+                        && (p == NULL || p->variables)))
+                {
+                    /*
+                     * the default, spelled out: "default", or "off" where
+                     * proxy_pass has variables (no default then)
+                     */
+                    free(v);
+                    continue;
+                }
+
                 redirect_default = 0;
+            }
+
+            if (strcmp(name, "proxy_ssl_name") == 0) {
+                if (p == NULL || strcasecmp(p->scheme, "https") != 0) {
+                    free(v);
+                    continue;       /* no TLS to name */
+                }
+
+                if (ngxl_dir_arg_is(d, 1, "$proxy_host")) {
+                    free(v);
+                    continue;       /* the default, spelled out */
+                }
             }
 
             if (strcmp(name, "proxy_http_version") == 0
