@@ -161,9 +161,12 @@ ngxl_same_proxy_host(const ngxl_pass_t *p)
 
     dflt = strcasecmp(p->scheme, "https") == 0 ? 443 : 80;
     s = malloc(strlen(p->host) + 16);
+    if (s == NULL) {
+        ngxl_oom();
+    }
 
     if (p->port && p->port != dflt) {
-        sprintf(s, "%s:%u", p->host, p->port);
+        snprintf(s, strlen(p->host) + 16, "%s:%u", p->host, p->port);
     } else {
         strcpy(s, p->host);
     }
@@ -219,6 +222,7 @@ ngxl_same_effective(ngxl_same_t *s, const ngxl_mblock_t *b, const char *key)
     const ngxl_dir_t     *d;
     const ngxl_mblock_t  *up;
     int                   seen, has_host, has_ssl_name, redirect_default;
+    ngxl_buf_t            line;
 
     /* every directive name any enclosing level uses */
 
@@ -362,10 +366,10 @@ ngxl_same_effective(ngxl_same_t *s, const ngxl_mblock_t *b, const char *key)
 
         if (!has_host && p->resolution != NGXL_TARGET_UNRESOLVED) {
             /* the Host nginx sends by default: the target as written */
-            v = malloc(strlen(host) + 8);
-            sprintf(v, "Host %s", host);
-            ngxl_same_add(s, key, "proxy_set_header", v);
-            free(v);
+            ngxl_buf_init(&line);
+            ngxl_buf_printf(&line, "Host %s", host);
+            ngxl_same_add(s, key, "proxy_set_header", line.data);
+            ngxl_buf_free(&line);
         }
 
         if (redirect_default && p->resolution != NGXL_TARGET_UNRESOLVED
@@ -375,13 +379,17 @@ ngxl_same_effective(ngxl_same_t *s, const ngxl_mblock_t *b, const char *key)
             const ngxl_dir_t  *l = p->location->dir;
             const ngxl_tok_t  *t = &l->args[l->nargs - 1];
 
-            v = malloc(strlen(host) + strlen(p->uri) + t->vlen + 64);
-            sprintf(v, "%s://%s%s %.*s", p->scheme, host,
-                    p->uri[0] ? p->uri : "/",
-                    p->uri[0] ? (int) t->vlen : 1,
-                    p->uri[0] ? t->value : "/");
-            ngxl_same_add(s, key, "proxy_redirect", v);
-            free(v);
+            ngxl_buf_init(&line);
+            ngxl_buf_printf(&line, "%s://%s%s ", p->scheme, host,
+                            p->uri[0] ? p->uri : "/");
+            if (p->uri[0]) {
+                ngxl_buf_add(&line, t->value, t->vlen);
+            } else {
+                ngxl_buf_adds(&line, "/");
+            }
+            ngxl_buf_addc(&line, '\0');
+            ngxl_same_add(s, key, "proxy_redirect", line.data);
+            ngxl_buf_free(&line);
         }
 
         if (!has_ssl_name && p->resolution != NGXL_TARGET_UNRESOLVED
