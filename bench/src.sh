@@ -57,11 +57,9 @@ else
 fi
 case $tree in /*) ;; *) tree=$top/$tree ;; esac
 
-if date +%N | grep -q '^[0-9][0-9]*$'; then
-    have_ns=1
-else
-    have_ns=0
-fi
+BENCH=src.sh
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ngxlint-src-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -69,15 +67,7 @@ trap 'exit 130' INT TERM
 
 cores=$(nproc 2>/dev/null || echo 1)
 
-now_ms() {
-    if [ "$have_ns" = 1 ]; then
-        echo $(( $(date +%s%N) / 1000000 ))
-    else
-        echo 0
-    fi
-}
-
-# run LABEL ARGS...: one run; appends "wall_s cpu_s rss_kib tus" to
+# run LABEL ARGS...: one run (its own run(): the TUs and the findings); appends "wall_s cpu_s rss_kib tus" to
 # $work/LABEL.runs, and checks the findings
 run() {
     label=$1

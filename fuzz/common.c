@@ -141,3 +141,34 @@ ngxl_fuzz_rules(ngxl_rule_use_t *use, size_t max,
 
     return n;
 }
+
+
+void
+ngxl_fuzz_round_trip(const char *target, const ngxl_conf_t *conf,
+    const char *what)
+{
+    size_t              i;
+    ngxl_buf_t          out;
+    const ngxl_inst_t  *inst;
+
+    if (ngxl_conf_first_error(conf, NGXL_CERR_SYNTAX) != NULL) {
+        return;
+    }
+
+    for (i = 0; i < conf->insts.n; i++) {
+        inst = conf->insts.elts[i];
+
+        ngxl_buf_init(&out);
+        ngxl_conf_emit(inst, &out);
+
+        if (out.len != inst->file->len
+            || (out.len && memcmp(out.data, inst->file->data, out.len) != 0))
+        {
+            fprintf(stderr, "fuzz_%s: %s: %s: %zu bytes emitted, %zu read\n",
+                    target, what, inst->file->path, out.len, inst->file->len);
+            abort();
+        }
+
+        ngxl_buf_free(&out);
+    }
+}

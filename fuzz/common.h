@@ -32,4 +32,12 @@ int ngxl_fuzz_write(const void *data, size_t size);
 size_t ngxl_fuzz_rules(ngxl_rule_use_t *use, size_t max,
     int (*want)(const ngxl_rule_t *rule));
 
+/*
+ * Every instance of CONF (its main file and what it includes) emits its
+ * file again byte for byte, when CONF has no syntax error (the patcher
+ * depends on it); else an abort(), after a message naming TARGET and WHAT.
+ */
+void ngxl_fuzz_round_trip(const char *target, const ngxl_conf_t *conf,
+    const char *what);
+
 #endif /* NGXL_FUZZ_COMMON_H */

@@ -26,51 +26,13 @@
 
 #include "../lib/conf/conf.h"
 #include "../lib/conf/crossplane.h"
+#include "common.h"
 
 
 #define NGXL_FUZZ_PATH  "/fuzz/nginx.conf"
 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-
-static void
-ngxl_fuzz_fail(const char *what, const ngxl_inst_t *inst, size_t out_len)
-{
-    fprintf(stderr, "fuzz_conf: %s: %s: %zu bytes emitted, %zu read\n",
-            what, inst->file->path, out_len, inst->file->len);
-    abort();
-}
-
-
-/* every instance (the main file and what it includes) emits its file */
-
-static void
-ngxl_fuzz_round_trip(const ngxl_conf_t *conf, const char *what)
-{
-    size_t              i;
-    ngxl_buf_t          out;
-    const ngxl_inst_t  *inst;
-
-    if (ngxl_conf_first_error(conf, NGXL_CERR_SYNTAX) != NULL) {
-        return;
-    }
-
-    for (i = 0; i < conf->insts.n; i++) {
-        inst = conf->insts.elts[i];
-
-        ngxl_buf_init(&out);
-        ngxl_conf_emit(inst, &out);
-
-        if (out.len != inst->file->len
-            || (out.len && memcmp(out.data, inst->file->data, out.len) != 0))
-        {
-            ngxl_fuzz_fail(what, inst, out.len);
-        }
-
-        ngxl_buf_free(&out);
-    }
-}
 
 
 static void
@@ -97,7 +59,7 @@ ngxl_fuzz_crossplane(const ngxl_conf_t *conf)
 
 
 static void
-ngxl_fuzz_file(const char *text, size_t len)
+ngxl_fuzz_memory(const char *text, size_t len)
 {
     ngxl_conf_t        conf;
     ngxl_conf_opts_t   opts;
@@ -119,7 +81,7 @@ ngxl_fuzz_file(const char *text, size_t len)
         abort();
     }
 
-    ngxl_fuzz_round_trip(&conf, "file");
+    ngxl_fuzz_round_trip("conf", &conf, "file");
     ngxl_fuzz_crossplane(&conf);
 
     ngxl_conf_free(&conf);
@@ -138,7 +100,7 @@ ngxl_fuzz_dump(const char *text, size_t len)
     opts.dump_len = len;
 
     if (ngxl_conf_parse(&conf, NULL, &opts) == NGXL_OK) {
-        ngxl_fuzz_round_trip(&conf, "dump");
+        ngxl_fuzz_round_trip("conf", &conf, "dump");
     }
 
     ngxl_conf_free(&conf);
@@ -163,7 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     text[size] = '\0';
 
-    ngxl_fuzz_file(text, size);
+    ngxl_fuzz_memory(text, size);
     ngxl_fuzz_dump(text, size);
 
     free(text);
