@@ -17,14 +17,12 @@
  *     no fix; every server and location keeps its effective settings but
  *     those a fix is meant to change (lib/fix/same.c: HTTP/1.1, the
  *     Connection header, keepalive, the index directives);
- *   - a file with other errors (a directive's arguments, its context) may
- *     be refused (a fix can copy an inherited directive that is wrong),
- *     and so may a file with a NUL byte (the patcher does not edit what is
- *     not text) and one with two "keepalive", two proxy_pass ... in a
- *     block (nginx refuses it: "is duplicate"; the front end does not look
- *     for that, and the balancer-order fix moves one keepalive a round);
- *     when such a file is fixed,
- *     the same holds, with no more errors than it had.
+ *   - a file with other errors (a directive's arguments, its context, two
+ *     "keepalive" or two proxy_pass in a block: "is duplicate", as nginx
+ *     says) may be refused (a fix can copy an inherited directive that is
+ *     wrong), and so may a file with a NUL byte (the patcher does not edit
+ *     what is not text); when such a file is fixed, the same holds but the
+ *     meaning, with no more errors than it had.
  *
  * ngxl_fix_run() reads the configuration by its path, so the input is
  * written to one file in a private directory made once per process.
@@ -138,64 +136,6 @@ ngxl_fuzz_directives(const ngxl_conf_t *conf)
     }
 
     return n;
-}
-
-
-/*
- * whether a block has twice a directive nginx takes once there ("is
- * duplicate": keepalive, a *_pass, proxy_http_version ...)
- */
-
-static int
-ngxl_fuzz_duplicate(const ngxl_conf_t *conf)
-{
-    size_t             k;
-    const ngxl_dir_t  *d, *c, *e;
-
-    static const char  *once[] = {
-        "keepalive", "proxy_pass", "fastcgi_pass", "grpc_pass", "uwsgi_pass",
-        "scgi_pass", "memcached_pass", "proxy_http_version",
-        "fastcgi_keep_conn", "proxy_ssl_name", NULL
-    };
-
-    d = conf->main->child;
-
-    while (d) {
-        for (c = d->child; c; c = c->next) {
-            if (c->kind != NGXL_NODE_DIRECTIVE || c->nargs == 0) {
-                continue;
-            }
-
-            for (k = 0; once[k]; k++) {
-                if (ngxl_dir_is(c, once[k])) {
-                    break;
-                }
-            }
-
-            if (once[k] == NULL) {
-                continue;
-            }
-
-            for (e = c->next; e; e = e->next) {
-                if (e->kind == NGXL_NODE_DIRECTIVE && ngxl_dir_is(e, once[k])) {
-                    return 1;
-                }
-            }
-        }
-
-        if (d->child) {
-            d = d->child;
-            continue;
-        }
-
-        while (d->next == NULL && d->parent) {
-            d = d->parent;
-        }
-
-        d = d->next;
-    }
-
-    return 0;
 }
 
 
@@ -431,7 +371,7 @@ ngxl_fuzz_refused(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    int                 syntax, dup;
+    int                 syntax;
     size_t              errors0, dirs0;
     ngxl_conf_t         conf;
     ngxl_conf_opts_t    co;
@@ -455,7 +395,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     syntax = ngxl_conf_first_error(&conf, NGXL_CERR_SYNTAX) != NULL;
     errors0 = ngxl_fuzz_errors(&conf);
     dirs0 = ngxl_fuzz_directives(&conf);
-    dup = ngxl_fuzz_duplicate(&conf);
 
     ngxl_conf_free(&conf);
 
@@ -472,8 +411,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         } else {
             ngxl_fuzz_fix(errors0, dirs0,
-                          errors0 == 0 && !dup
-                          && memchr(data, '\0', size) == NULL);
+                          errors0 == 0 && memchr(data, '\0', size) == NULL);
         }
     }
 

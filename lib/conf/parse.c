@@ -592,6 +592,54 @@ ngxl_conf_location_modifier(const ngxl_tok_t *t)
                                 || memcmp(t->value, "^~", 2) == 0));
 }
 
+
+/*
+ * D is the second in its block of a directive nginx takes once there ("is
+ * duplicate"): those the keepalive checks and fixes depend on, which nginx
+ * stores in one slot of the block's configuration.  Only the block's own
+ * lines of one file are looked at.
+ */
+
+static int
+ngxl_conf_duplicate(const ngxl_dir_t *d)
+{
+    size_t             k, n;
+    const ngxl_dir_t  *s;
+
+    static const char  *once[] = {
+        "keepalive", "proxy_pass", "fastcgi_pass", "grpc_pass", "uwsgi_pass",
+        "scgi_pass", "memcached_pass", "proxy_http_version",
+        "fastcgi_keep_conn", "proxy_ssl_name", "grpc_ssl_name", NULL
+    };
+
+    if (d->parent == NULL) {
+        return 0;
+    }
+
+    n = d->args[0].vlen;
+
+    for (k = 0; once[k]; k++) {
+        if (strlen(once[k]) == n && memcmp(once[k], d->args[0].value, n) == 0) {
+            break;
+        }
+    }
+
+    if (once[k] == NULL) {
+        return 0;
+    }
+
+    for (s = d->parent->child; s && s != d; s = s->next) {
+        if (s->kind == NGXL_NODE_DIRECTIVE && s->args[0].vlen == n
+            && memcmp(s->args[0].value, d->args[0].value, n) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 static int
 ngxl_conf_check(ngxl_parser_t *ps, ngxl_dir_t *d, int rc, ngxl_lex_t *lx)
 {
@@ -675,6 +723,11 @@ ngxl_conf_check(ngxl_parser_t *ps, ngxl_dir_t *d, int rc, ngxl_lex_t *lx)
             ngxl_conf_error(ps->conf, NGXL_CERR_ARGS, inst->file, lx->nline,
                             col, end, d, "invalid location modifier \"%.*s\"",
                             (int) d->args[1].vlen, d->args[1].value);
+
+        } else if (ngxl_conf_duplicate(d)) {
+            ngxl_conf_error(ps->conf, NGXL_CERR_ARGS, inst->file, lx->nline,
+                            col, end, d, "\"%.*s\" directive is duplicate",
+                            (int) len, name);
         }
 
         if (def->body != NGXL_BODY_DIRECTIVES) {
