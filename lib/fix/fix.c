@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "fix.h"
-#include "same.h"
 
 
 #define NGXL_FIX_ROUNDS  8
@@ -331,67 +330,6 @@ ngxl_fix_dirs(ngxl_fix_t *fx, const ngxl_conf_t *conf)
 }
 
 
-/*
- * The fixed configuration must mean what the original meant: every server's
- * and location's effective settings but those a fix is meant to change
- * (lib/fix/same.c).  A check of the fixes themselves, independent of the
- * rules that made them: what fails it is refused, nothing is written.
- */
-
-static int
-ngxl_fix_meaning(ngxl_fix_t *fx, const char *path, const ngxl_conf_opts_t *co,
-    const ngxl_dump_file_t *over)
-{
-    int                rc;
-    char              *c;
-    size_t             i;
-    ngxl_vec_t         report;
-    ngxl_same_t        before, after;
-    ngxl_conf_opts_t   opts;
-
-    if (ngxl_same_load(&before, path, co) != NGXL_OK) {
-        /* read as the first round read it: it parsed then */
-        ngxl_same_free(&before);
-        return NGXL_OK;
-    }
-
-    opts = *co;
-    opts.overrides = over;
-    opts.noverrides = fx->files.n;
-
-    rc = NGXL_OK;
-    memset(&report, 0, sizeof(ngxl_vec_t));
-
-    if (ngxl_same_load(&after, path, &opts) != NGXL_OK) {
-        snprintf(fx->err, sizeof(fx->err), "the fixed configuration does "
-                 "not parse: nothing is changed");
-        rc = NGXL_ERROR;
-
-    } else if (ngxl_same_diff(&before, &after, &report) != 0) {
-        for (c = report.elts[0]; *c; c++) {
-            if (*c == '\t') {
-                *c = ' ';
-            }
-        }
-
-        snprintf(fx->err, sizeof(fx->err), "the fixes would change what the "
-                 "configuration means (%s%s): nothing is changed",
-                 (char *) report.elts[0], report.n > 1 ? ", ..." : "");
-        rc = NGXL_ERROR;
-    }
-
-    for (i = 0; i < report.n; i++) {
-        free(report.elts[i]);
-    }
-
-    ngxl_vec_free(&report);
-    ngxl_same_free(&before);
-    ngxl_same_free(&after);
-
-    return rc;
-}
-
-
 int
 ngxl_fix_run(ngxl_fix_t *fx, const char *path, const ngxl_conf_opts_t *co,
     const ngxl_rule_use_t *use, size_t nuse, const ngxl_check_opts_t *ko)
@@ -543,12 +481,6 @@ ngxl_fix_run(ngxl_fix_t *fx, const char *path, const ngxl_conf_opts_t *co,
     if (round > NGXL_FIX_ROUNDS && rc != NGXL_OK) {
         snprintf(fx->err, sizeof(fx->err), "the fixes did not settle after "
                  "%d rounds: nothing is changed", NGXL_FIX_ROUNDS);
-    }
-
-    /* the last round changed nothing: OVER holds the fixed files */
-
-    if (rc == NGXL_OK && fx->files.n) {
-        rc = ngxl_fix_meaning(fx, path, co, over);
     }
 
     free(over);
