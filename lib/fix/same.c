@@ -446,21 +446,6 @@ ngxl_same_load(ngxl_same_t *s, const char *path, const ngxl_conf_opts_t *opts)
 }
 
 
-static int
-ngxl_same_has(const ngxl_same_t *s, const char *line)
-{
-    size_t  i;
-
-    for (i = 0; i < s->lines.n; i++) {
-        if (strcmp(s->lines.elts[i], line) == 0) {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
 /* the lines of A not in B, each into REPORT after WHAT */
 
 static size_t
@@ -469,14 +454,26 @@ ngxl_same_missing(const ngxl_same_t *a, const ngxl_same_t *b,
 {
     char        *r;
     size_t       i, n, len;
+    ngxl_hmap_t  in_b;
     const char  *l;
+
+    /* B's lines by their text: large configurations have millions */
+
+    ngxl_hmap_init(&in_b, 0);
+
+    for (i = 0; i < b->lines.n; i++) {
+        l = b->lines.elts[i];
+        ngxl_hmap_put(&in_b, l, strlen(l), (void *) l);
+    }
 
     n = 0;
 
     for (i = 0; i < a->lines.n; i++) {
         l = a->lines.elts[i];
 
-        if (strstr(l, "\tintended:") != NULL || ngxl_same_has(b, l)) {
+        if (strstr(l, "\tintended:") != NULL
+            || ngxl_hmap_get(&in_b, l, strlen(l)) != NULL)
+        {
             continue;
         }
 
@@ -490,6 +487,8 @@ ngxl_same_missing(const ngxl_same_t *a, const ngxl_same_t *b,
         ngxl_vec_push(report, r);
         n++;
     }
+
+    ngxl_hmap_free(&in_b);
 
     return n;
 }

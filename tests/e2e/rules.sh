@@ -114,6 +114,28 @@ if cmp -s "$f" "$TMP/c.conf"; then ok "--fix writes nothing"; else not_ok "--fix
 run "$NGXLINT" conf --fix --nginx-version 1.22.1 fixtures/rules/upstream-keepalive/cases.fixed-1.22.conf
 expect_rc 0 "--fix with nothing to fix"
 
+# the comparison every fix is held to (lib/fix/same.c: by these tests and
+# by the fuzzer): it must see a change of meaning, a
+# nested location's Host header and redirects here, and not the intended
+# ones (HTTP/1.1, Connection, keepalive)
+printf '%s\n' 'events {}' 'http {' '    upstream u { server 127.0.0.1:8001; }' \
+    '    server {' '        listen 127.0.0.1:8080;' '        location /a/ {' \
+    '            proxy_pass http://127.0.0.1:8000;' '            location /a/b/ {' \
+    '                proxy_pass http://u;' '            }' '        }' '    }' '}' >"$TMP/m1.conf"
+sed 's|proxy_pass http://127.0.0.1:8000;|proxy_pass http://127.0.0.1:8000; proxy_set_header Host a.example; proxy_redirect http://x/ /;|' \
+    "$TMP/m1.conf" >"$TMP/m2.conf"
+sed 's|upstream u { server 127.0.0.1:8001; }|upstream u { server 127.0.0.1:8001; keepalive 8; }|; s|proxy_pass http://u;|proxy_pass http://u; proxy_http_version 1.1; proxy_set_header Connection "";|' \
+    "$TMP/m1.conf" >"$TMP/m3.conf"
+run "$SAMECONF" "$TMP/m1.conf" "$TMP/m2.conf"
+if [ "$RC" = 1 ] && printf '%s\n' "$OUT" | grep -q 'location /a/b/.*proxy_set_header.*Host a.example' &&
+   printf '%s\n' "$OUT" | grep -q 'location /a/b/.*proxy_redirect'; then
+    ok "the comparison sees a changed Host and redirect, inherited by a nested location"
+else
+    not_ok "the comparison missed a change of meaning (exit $RC)" "$OUT"
+fi
+run "$SAMECONF" "$TMP/m1.conf" "$TMP/m3.conf"
+expect_rc 0 "the comparison lets the intended changes pass (HTTP/1.1, Connection, keepalive)"
+
 # --keepalive N
 run "$NGXLINT" conf --fix --keepalive 64 --nginx-version 1.22.1 "$TMP/c.conf"
 expect_out '^\+        keepalive 64;$' "--keepalive sets the count"
