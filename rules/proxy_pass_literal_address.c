@@ -76,17 +76,56 @@ ngxl_ppl_has_header(const ngxl_vec_t *hdrs, const char *name)
 }
 
 
+/*
+ * whether P's location passes elsewhere too from an "if" or "limit_except"
+ * in it, or P stands in one: what the fix spells out (Host, proxy_redirect,
+ * the TLS name) can only go in the location (nginx takes none of them in
+ * those blocks), and would reach the other passes there
+ */
+
+static int
+ngxl_ppl_shared(ngxl_check_t *chk, const ngxl_pass_t *p)
+{
+    size_t              i;
+    const ngxl_pass_t  *q;
+    ngxl_model_t       *m;
+
+    if (p->block != p->location) {
+        return 1;
+    }
+
+    m = ngxl_check_model(chk);
+
+    for (i = 0; i < m->passes.n; i++) {
+        q = m->passes.elts[i];
+
+        if (q != p && q->kind == NGXL_PASS_PROXY && q->location == p->location
+            && q->block != q->location)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /* the directives that keep the address's meaning, as one text */
 
 static char *
-ngxl_ppl_keep(ngxl_check_t *chk, const ngxl_pass_t *p, const char *hostport,
-    ngxl_mblock_t **level, ngxl_vec_t *hdrs)
+ngxl_ppl_keep(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
+    const char *hostport, ngxl_mblock_t **level, ngxl_vec_t *hdrs)
 {
     int                 https;
-    char               *indent, *url, *loc;
+    size_t              i, n;
+    char               *indent, *url, *pair;
+    const char         *loc;
     ngxl_buf_t          b;
     ngxl_vec_t          redirects;
-    const ngxl_dir_t   *d, *l;
+    ngxl_edit_t         e;
+    ngxl_mblock_t      *rlevel;
+    const ngxl_dir_t   *d;
+    const ngxl_pass_t  *dflt;
     char               *s;
 
     https = strcasecmp(p->scheme, "https") == 0;
@@ -108,40 +147,52 @@ ngxl_ppl_keep(ngxl_check_t *chk, const ngxl_pass_t *p, const char *hostport,
         ngxl_buf_adds(&b, s);
     }
 
-    /* the default proxy_redirect rewrote the address's own URLs */
-
-    memset(&redirects, 0, sizeof(ngxl_vec_t));
-    ngxl_model_effective(p->block, "proxy_redirect", &redirects);
-
-    d = redirects.n ? redirects.elts[0] : NULL;
-    l = p->location->dir;
-
     /*
-     * nginx's default: "URL/" to "/" when proxy_pass has no URI, in any
-     * location; with a URI, "URL" to the location's name, which only a
-     * prefix or exact location can have
+     * the default proxy_redirect rewrote the address's own URLs, as written:
+     * "URL/" to "/" when proxy_pass has no URI, else "URL" to the location's
+     * name.  nginx computes it for this pass where no level sets
+     * proxy_redirect and no outer pass computed it first (lib/model): it is
+     * spelled out by the pass, and the locations inside inherit it as they
+     * did.  A "proxy_redirect default" by the pass is spelled out where it
+     * stands.  Any other (set or computed further out) does not change.
      */
 
-    if ((d == NULL || (redirects.n == 1 && ngxl_dir_arg_is(d, 1, "default")))
-        && l && (p->uri[0] == '\0' || l->nargs == 2
-                 || (l->nargs == 3 && (ngxl_dir_arg_is(l, 1, "=")
-                                       || ngxl_dir_arg_is(l, 1, "^~")))))
-    {
-        loc = ngxl_pstrndup(chk->pool, l->args[l->nargs - 1].value,
-                            l->args[l->nargs - 1].vlen);
+    memset(&redirects, 0, sizeof(ngxl_vec_t));
+    rlevel = ngxl_model_redirect(ngxl_check_model(chk), p->block, &redirects,
+                                 &dflt);
 
-        url = ngxl_psprintf(chk->pool, "%s://%s%s", p->scheme, hostport,
-                            p->uri[0] ? p->uri : "/");
+    if (dflt == p && p->location->dir) {
+        url = ngxl_psprintf(chk->pool, "%.*s%s", (int) p->dir->args[1].vlen,
+                            p->dir->args[1].value, p->uri[0] ? "" : "/");
 
-        if (b.len) {
-            ngxl_buf_printf(&b, "\n%s", indent);
+        if (p->uri[0]) {
+            loc = ngxl_model_location_name(p->location->dir, &n);
+        } else {
+            loc = "/";
+            n = 1;
         }
 
-        ngxl_buf_printf(&b, "proxy_redirect %s %s;",
-                        ngxl_edit_quote(chk->pool, url, strlen(url)),
-                        ngxl_edit_quote(chk->pool,
-                                        p->uri[0] ? loc : "/",
-                                        p->uri[0] ? strlen(loc) : 1));
+        pair = ngxl_psprintf(chk->pool, "%s %s",
+                             ngxl_edit_quote(chk->pool, url, strlen(url)),
+                             ngxl_edit_quote(chk->pool, loc, n));
+
+        if (rlevel == NULL) {
+            if (b.len) {
+                ngxl_buf_printf(&b, "\n%s", indent);
+            }
+
+            ngxl_buf_printf(&b, "proxy_redirect %s;", pair);
+
+        } else if (rlevel == p->block) {
+            for (i = 0; i < redirects.n; i++) {
+                d = redirects.elts[i];
+
+                if (d->nargs == 2 && ngxl_dir_arg_is(d, 1, "default")) {
+                    ngxl_edit_token(d->inst->file, &d->args[1], pair, &e);
+                    ngxl_check_fix(chk, f, &e);
+                }
+            }
+        }
     }
 
     ngxl_vec_free(&redirects);
@@ -190,10 +241,10 @@ ngxl_ppl_through(const ngxl_mblock_t *level, const ngxl_mblock_t *l)
 /*
  * What KEEP makes explicit in P's location, the locations nested in it
  * inherit: each nested pass this rule does not fix itself (an upstream, a
- * host name, variables) keeps its own defaults, spelled out: the default
- * proxy_redirect ("off" where proxy_pass has variables: no default then),
- * the Host header ($proxy_host; a location's own proxy_set_header carries
- * the ones it inherited), the TLS name.
+ * host name, variables) keeps its own defaults, spelled out: the Host
+ * header ($proxy_host; a location's own proxy_set_header carries the ones
+ * it inherited), the TLS name.  Not proxy_redirect: nginx's merge already
+ * gives them the outer pass's default, which KEEP spells out unchanged.
  */
 
 static void
@@ -203,7 +254,7 @@ ngxl_ppl_pin(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
     size_t                i, k;
     char                 *text, *s, *indent;
     ngxl_buf_t            t;
-    ngxl_vec_t            hdrs, v;
+    ngxl_vec_t            hdrs;
     ngxl_edit_t           e;
     ngxl_pass_t          *q;
     ngxl_model_t         *m;
@@ -230,19 +281,6 @@ ngxl_ppl_pin(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
 
             ngxl_buf_init(&t);
             indent = ngxl_edit_child_indent(chk->pool, c->dir);
-
-            memset(&v, 0, sizeof(ngxl_vec_t));
-
-            if (strstr(keep, "proxy_redirect ")
-                && ngxl_ppl_through(ngxl_model_effective(c, "proxy_redirect",
-                                                         &v),
-                                    p->location))
-            {
-                ngxl_buf_adds(&t, q->variables ? "proxy_redirect off;"
-                                               : "proxy_redirect default;");
-            }
-
-            ngxl_vec_free(&v);
 
             if (strstr(keep, "proxy_ssl_name ")
                 && strcasecmp(q->scheme, "https") == 0
@@ -329,6 +367,15 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
                               "upstream block: no connection to it is ever "
                               "reused", p->host, port);
 
+        if (ngxl_ppl_shared(chk, p)) {
+            ngxl_diag_hint(chk->diags, f, "give the pass in \"if\" or "
+                           "\"limit_except\" a location of its own: the Host "
+                           "header and proxy_redirect it relies on cannot be "
+                           "set there, and an upstream for %s:%u then keeps "
+                           "them", p->host, port);
+            continue;
+        }
+
         srv = ngxl_ppl_server(p);
 
         if (srv == NULL || srv->dir == NULL || p->location->dir == NULL
@@ -377,7 +424,7 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
         memset(&hdrs, 0, sizeof(ngxl_vec_t));
         level = ngxl_model_effective(p->block, "proxy_set_header", &hdrs);
 
-        keep = ngxl_ppl_keep(chk, p, hostport, &level, &hdrs);
+        keep = ngxl_ppl_keep(chk, f, p, hostport, &level, &hdrs);
 
         if (keep
             && ngxl_place_in_location(chk->pool, p,

@@ -175,40 +175,114 @@ ngxl_same_proxy_host(const ngxl_pass_t *p)
 }
 
 
-static const ngxl_pass_t *
-ngxl_same_block_pass(const ngxl_model_t *m, const ngxl_mblock_t *b)
-{
-    size_t        i;
-    ngxl_pass_t  *p;
-
-    for (i = 0; i < m->passes.n; i++) {
-        p = m->passes.elts[i];
-
-        if (p->block == b) {
-            return p;
-        }
-    }
-
-    return NULL;
-}
-
-
-/* a setting of the module that passes requests on: proxy_*, fastcgi_* ... */
+/*
+ * a setting of a module that passes requests on (proxy_*, fastcgi_* ...)
+ * other than the one P's requests take (P NULL: none): it does nothing there
+ */
 
 static int
-ngxl_same_pass_setting(const char *name)
+ngxl_same_idle_setting(const char *name, const ngxl_pass_t *p)
 {
-    size_t             i;
+    size_t             i, n;
     static const char *mods[] = { "proxy_", "fastcgi_", "grpc_", "uwsgi_",
                                   "scgi_", "memcached_", NULL };
 
     for (i = 0; mods[i]; i++) {
-        if (strncmp(name, mods[i], strlen(mods[i])) == 0) {
-            return 1;
+        n = strlen(mods[i]);
+
+        if (strncmp(name, mods[i], n) == 0) {
+            return p == NULL || strncmp(ngxl_pass_name(p->kind), mods[i], n)
+                                != 0;
         }
     }
 
     return 0;
+}
+
+
+/*
+ * the proxy_redirect "default" of P, as nginx computes it from the URL as
+ * written: "URL/ /" when proxy_pass has no URI, else "URL LOCATION"
+ */
+
+static char *
+ngxl_same_redirect_default(const ngxl_pass_t *p)
+{
+    size_t              n;
+    const char         *name;
+    ngxl_buf_t          line;
+    const ngxl_tok_t   *url;
+
+    if (p == NULL || p->kind != NGXL_PASS_PROXY || p->variables
+        || p->resolution == NGXL_TARGET_UNRESOLVED || p->location->dir == NULL)
+    {
+        return NULL;
+    }
+
+    url = &p->dir->args[1];
+
+    ngxl_buf_init(&line);
+    ngxl_buf_add(&line, url->value, url->vlen);
+
+    if (p->uri[0]) {
+        name = ngxl_model_location_name(p->location->dir, &n);
+        ngxl_buf_adds(&line, " ");
+        ngxl_buf_add(&line, name, n);
+
+    } else {
+        ngxl_buf_adds(&line, "/ /");
+    }
+
+    ngxl_buf_addc(&line, '\0');
+
+    return line.data;
+}
+
+
+/*
+ * the redirects of B's proxy_pass: the directives of the level nginx's
+ * merge takes them from ("default": computed from the pass at that level,
+ * "off": none), or the default of the pass it inherits (lib/model)
+ */
+
+static void
+ngxl_same_redirects(ngxl_same_t *s, const ngxl_mblock_t *b, const char *key)
+{
+    size_t              i;
+    char               *v;
+    ngxl_vec_t          vals;
+    ngxl_mblock_t      *level;
+    const ngxl_dir_t   *d;
+    const ngxl_pass_t  *dflt;
+
+    memset(&vals, 0, sizeof(ngxl_vec_t));
+    level = ngxl_model_redirect(&s->model, b, &vals, &dflt);
+
+    if (level == NULL) {
+        v = ngxl_same_redirect_default(dflt);
+        if (v) {
+            ngxl_same_add(s, key, "proxy_redirect", v);
+            free(v);
+        }
+        return;
+    }
+
+    for (i = 0; i < vals.n; i++) {
+        d = vals.elts[i];
+
+        if (ngxl_dir_arg_is(d, 1, "off")) {
+            break;
+        }
+
+        v = (d->nargs == 2 && ngxl_dir_arg_is(d, 1, "default"))
+            ? ngxl_same_redirect_default(dflt) : ngxl_same_dir_args(d, 1);
+        if (v) {
+            ngxl_same_add(s, key, "proxy_redirect", v);
+            free(v);
+        }
+    }
+
+    ngxl_vec_free(&vals);
 }
 
 
@@ -221,7 +295,7 @@ ngxl_same_effective(ngxl_same_t *s, const ngxl_mblock_t *b, const char *key)
     const ngxl_pass_t    *p;
     const ngxl_dir_t     *d;
     const ngxl_mblock_t  *up;
-    int                   seen, has_host, has_ssl_name, redirect_default;
+    int                   seen, has_host, has_ssl_name;
     ngxl_buf_t            line;
 
     /* every directive name any enclosing level uses */
@@ -251,16 +325,18 @@ ngxl_same_effective(ngxl_same_t *s, const ngxl_mblock_t *b, const char *key)
         }
     }
 
-    p = ngxl_same_block_pass(&s->model, b);
+    p = ngxl_model_block_pass(&s->model, b, -1);
     has_host = 0;
     has_ssl_name = 0;
-    redirect_default = 1;
 
     for (k = 0; k < names.n; k++) {
         const char  *name = names.elts[k];
 
-        if (p == NULL && ngxl_same_pass_setting(name)) {
-            /* a block that passes nowhere: its proxy_* settings do nothing */
+        if (ngxl_same_idle_setting(name, p)) {
+            /*
+             * a block that passes nowhere, or elsewhere: its proxy_*
+             * settings do nothing
+             */
             continue;
         }
 
@@ -301,19 +377,8 @@ ngxl_same_effective(ngxl_same_t *s, const ngxl_mblock_t *b, const char *key)
             }
 
             if (strcmp(name, "proxy_redirect") == 0) {
-                if (ngxl_dir_arg_is(d, 1, "default")
-                    || (ngxl_dir_arg_is(d, 1, "off")
-                        && (p == NULL || p->variables)))
-                {
-                    /*
-                     * the default, spelled out: "default", or "off" where
-                     * proxy_pass has variables (no default then)
-                     */
-                    free(v);
-                    continue;
-                }
-
-                redirect_default = 0;
+                free(v);
+                break;          /* below, as nginx merges it */
             }
 
             if (strcmp(name, "proxy_ssl_name") == 0) {
@@ -342,14 +407,6 @@ ngxl_same_effective(ngxl_same_t *s, const ngxl_mblock_t *b, const char *key)
                 has_ssl_name = 1;
             }
 
-            if (strcmp(name, "proxy_redirect") == 0
-                || strcmp(name, "proxy_ssl_name") == 0)
-            {
-                ngxl_same_add(s, key, name, v);
-                free(v);
-                continue;
-            }
-
             ngxl_same_add(s, key, name, v);
             free(v);
         }
@@ -372,25 +429,7 @@ ngxl_same_effective(ngxl_same_t *s, const ngxl_mblock_t *b, const char *key)
             ngxl_buf_free(&line);
         }
 
-        if (redirect_default && p->resolution != NGXL_TARGET_UNRESOLVED
-            && p->location->dir)
-        {
-            /* the default, spelled out as nginx computes it */
-            const ngxl_dir_t  *l = p->location->dir;
-            const ngxl_tok_t  *t = &l->args[l->nargs - 1];
-
-            ngxl_buf_init(&line);
-            ngxl_buf_printf(&line, "%s://%s%s ", p->scheme, host,
-                            p->uri[0] ? p->uri : "/");
-            if (p->uri[0]) {
-                ngxl_buf_add(&line, t->value, t->vlen);
-            } else {
-                ngxl_buf_adds(&line, "/");
-            }
-            ngxl_buf_addc(&line, '\0');
-            ngxl_same_add(s, key, "proxy_redirect", line.data);
-            ngxl_buf_free(&line);
-        }
+        ngxl_same_redirects(s, b, key);
 
         if (!has_ssl_name && p->resolution != NGXL_TARGET_UNRESOLVED
             && strcasecmp(p->scheme, "https") == 0)

@@ -360,6 +360,86 @@ ngxl_model_value(const ngxl_mblock_t *b, const char *name)
 }
 
 
+ngxl_pass_t *
+ngxl_model_block_pass(const ngxl_model_t *m, const ngxl_mblock_t *b,
+    int kind)
+{
+    size_t        i;
+    ngxl_pass_t  *p, *last;
+
+    last = NULL;
+
+    for (i = 0; i < m->passes.n; i++) {
+        p = m->passes.elts[i];
+
+        if (p->block == b && (kind < 0 || p->kind == (ngxl_pass_kind_t) kind))
+        {
+            last = p;
+        }
+    }
+
+    return last;
+}
+
+
+ngxl_mblock_t *
+ngxl_model_redirect(const ngxl_model_t *m, const ngxl_mblock_t *b,
+    ngxl_vec_t *out, const ngxl_pass_t **dflt)
+{
+    ngxl_pass_t          *p;
+    ngxl_mblock_t        *level;
+    const ngxl_mblock_t  *up;
+
+    *dflt = NULL;
+
+    level = ngxl_model_effective(b, "proxy_redirect", out);
+
+    if (level) {
+        p = ngxl_model_block_pass(m, level, NGXL_PASS_PROXY);
+        *dflt = (p && !p->variables) ? p : NULL;
+        return level;
+    }
+
+    /* nginx merges outside in: the outermost pass with a URL computes it */
+
+    for (up = b; up; up = up->parent) {
+        p = ngxl_model_block_pass(m, up, NGXL_PASS_PROXY);
+
+        if (p && !p->variables) {
+            *dflt = p;
+        }
+    }
+
+    return NULL;
+}
+
+
+const char *
+ngxl_model_location_name(const ngxl_dir_t *l, size_t *len)
+{
+    const char  *s;
+    size_t       n;
+
+    s = l->args[l->nargs - 1].value;
+    n = l->args[l->nargs - 1].vlen;
+
+    if (l->nargs == 2 && n > 1) {
+        if (s[0] == '=') {
+            s++;
+            n--;
+
+        } else if (n > 2 && s[0] == '^' && s[1] == '~') {
+            s += 2;
+            n -= 2;
+        }
+    }
+
+    *len = n;
+
+    return s;
+}
+
+
 ngxl_upstream_t *
 ngxl_model_upstream(const ngxl_model_t *m, const char *name, size_t len)
 {

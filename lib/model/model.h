@@ -130,6 +130,33 @@ ngxl_mblock_t *ngxl_model_effective(const ngxl_mblock_t *b, const char *name,
 /* the last NAME of the effective level, or NULL */
 const ngxl_dir_t *ngxl_model_value(const ngxl_mblock_t *b, const char *name);
 
+/*
+ * The last pass of KIND (-1: of any kind) standing in B itself, or NULL.
+ * Of two kinds in one location (proxy_pass and fastcgi_pass are both
+ * accepted), the last one's handler takes the requests.
+ */
+ngxl_pass_t *ngxl_model_block_pass(const ngxl_model_t *m,
+    const ngxl_mblock_t *b, int kind);
+
+/*
+ * proxy_redirect at block B, as nginx merges it.  A level with any
+ * proxy_redirect replaces what it inherits: the nearest such level is
+ * returned, its directives in OUT ("default" among them: the default of
+ * the proxy_pass at that level, *DFLT).  With none on the way up, the
+ * default applies, of the outermost proxy_pass without variables on the way
+ * up (a location's pass computes its own default only when it inherits
+ * none): NULL is returned, and that pass in *DFLT (NULL: no redirect at
+ * all).
+ */
+ngxl_mblock_t *ngxl_model_redirect(const ngxl_model_t *m,
+    const ngxl_mblock_t *b, ngxl_vec_t *out, const ngxl_pass_t **dflt);
+
+/*
+ * The name of location L as nginx keeps it (the modifier left out:
+ * "= /x", "=/x" and "/x" are all "/x"), its length in *LEN.
+ */
+const char *ngxl_model_location_name(const ngxl_dir_t *l, size_t *len);
+
 /* the http upstream NAME (case-insensitive), or NULL */
 ngxl_upstream_t *ngxl_model_upstream(const ngxl_model_t *m, const char *name,
     size_t len);
