@@ -8,7 +8,8 @@
 #
 # Two backend nginx on 127.0.0.1 answer every request with a redirect to
 # their own address (what the default proxy_redirect rewrites) and the Host
-# they got.  Each URL is asked of the proxy before the fix, and after
+# they got, and the X-A header (the proxy's server sets it; a location's own
+# proxy_set_header drops it, and the Connection fix must carry it).  Each URL is asked of the proxy before the fix, and after
 # `ngxlint conf --write` and a reload: status, Location and Host must be the
 # same for every one (the passes in "if" are reported, not fixed: nothing
 # they need can be set there).  A control proves the comparison can fail:
@@ -53,6 +54,7 @@ $(np_http_common "$1")
         listen 127.0.0.1:$2;
         location / {
             add_header X-Host \$http_host always;
+            add_header X-A \$http_x_a always;
             return 302 http://127.0.0.1:$2\$request_uri;
         }
     }
@@ -75,6 +77,7 @@ $(np_http_common "$1")
 
     server {
         listen 127.0.0.1:$2;
+        proxy_set_header X-A srv;
 
         # nested passes inherit this pass's default proxy_redirect
         location /a/ {
@@ -158,14 +161,15 @@ EOF
 URLS="/a/x /a/n/x /a/v/x /a/same/x /u/x /u/same/x /d/x /m/x /f/x /re/x /e
 /i/x /i/x?x=1 /s/x/y /h/x /h/n/x"
 
-# answers FILE: one line a URL, "URL STATUS LOCATION HOST"
+# answers FILE: one line a URL, "URL STATUS LOCATION HOST X-A"
 answers() {
     for u in $URLS; do
         h=$(curl -s -m 5 -o /dev/null -D - "http://127.0.0.1:$PORT$u" | tr -d '\r')
-        printf '%s %s %s %s\n' "$u" \
+        printf '%s %s %s %s %s\n' "$u" \
             "$(printf '%s\n' "$h" | sed -n '1s/^HTTP[^ ]* \([0-9]*\).*/\1/p')" \
             "$(printf '%s\n' "$h" | sed -n 's/^[Ll]ocation: //p')" \
-            "$(printf '%s\n' "$h" | sed -n 's/^[Xx]-[Hh]ost: //p')"
+            "$(printf '%s\n' "$h" | sed -n 's/^[Xx]-[Hh]ost: //p')" \
+            "$(printf '%s\n' "$h" | sed -n 's/^[Xx]-[Aa]: //p')"
     done >"$1"
 }
 
@@ -187,6 +191,7 @@ PORT=$NP_PORT
 cp "$PX/nginx.conf" "$TMP/original.conf"
 
 answers "$TMP/before"
+cat "$TMP/before" | sed "s/^/# /"
 if [ "$(grep -c ' 302 http' "$TMP/before")" -ge 1 ] &&
    ! grep -q '^[^ ]* [^3]' "$TMP/before"; then
     ok "every URL is answered by a backend's redirect"
@@ -226,7 +231,7 @@ expect_rc 0 "the fixed configuration passes nginx -t"
 if np_reload "$PX" 1; then
     answers "$TMP/after"
     if cmp -s "$TMP/before" "$TMP/after"; then
-        ok "every URL gets the same status, Location and Host after the fix"
+        ok "every URL gets the same status, Location, Host and headers after the fix"
     else
         not_ok "the fix changed what nginx answers" \
             "$(diff -u "$TMP/before" "$TMP/after"; diff -u "$TMP/original.conf" "$PX/nginx.conf")"
