@@ -6,7 +6,8 @@ set -eu
 
 PKGS="gcc clang make pkg-config libjansson-dev libcmocka-dev libelf-dev
 libdwarf-dev libtree-sitter-dev libclang-dev nginx nginx-dev
-libnginx-mod-http-lua lua-resty-core luajit2 openssl ca-certificates
+libnginx-mod-http-lua libnginx-mod-http-echo lua-resty-core luajit2 openssl
+ca-certificates
 jq time wrk dwz dwarfdump binutils zlib1g-dev pre-commit
 python3-yaml man-db dpkg-dev libpcre2-dev libssl-dev valgrind curl cmake
 bear perl"
