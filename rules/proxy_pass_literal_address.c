@@ -76,6 +76,86 @@ ngxl_ppl_has_header(const ngxl_vec_t *hdrs, const char *name)
 }
 
 
+/* whether an argument of D names $proxy_host (or ${proxy_host}) */
+
+static int
+ngxl_ppl_names_proxy_host(const ngxl_dir_t *d)
+{
+    size_t       i, k, n;
+    const char  *v;
+
+    for (i = 1; i < d->nargs; i++) {
+        v = d->args[i].value;
+        n = d->args[i].vlen;
+
+        for (k = 0; k + 11 <= n; k++) {
+            if (v[k] == '$'
+                && (strncmp(v + k + 1, "proxy_host", 10) == 0
+                    || (k + 12 <= n && strncmp(v + k + 1, "{proxy_host", 11)
+                                       == 0)))
+            {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * what else takes P's $proxy_host, which the fix would turn into the
+ * upstream's name: a directive that names it, in P's block, the blocks
+ * around it, or an "if" in its location (conservatively: any of them, used
+ * or not), or proxy_cache with its default key ($scheme$proxy_host
+ * $request_uri: every entry would miss once).  NULL if nothing.
+ */
+
+static const ngxl_dir_t *
+ngxl_ppl_host_use(const ngxl_pass_t *p)
+{
+    size_t                i, k;
+    const ngxl_dir_t     *d;
+    const ngxl_mblock_t  *b, *c;
+
+    d = ngxl_model_value(p->block, "proxy_cache");
+
+    if (d && !ngxl_dir_arg_is(d, 1, "off")
+        && ngxl_model_value(p->block, "proxy_cache_key") == NULL)
+    {
+        return d;
+    }
+
+    for (b = p->block; b; b = b->parent) {
+        for (i = 0; i < b->dirs.n; i++) {
+            d = b->dirs.elts[i];
+
+            if (ngxl_ppl_names_proxy_host(d)) {
+                return d;
+            }
+        }
+    }
+
+    for (i = 0; i < p->location->blocks.n; i++) {
+        c = p->location->blocks.elts[i];
+
+        if (c->ctx == NGXL_HTTP_LOC) {
+            continue;
+        }
+
+        for (k = 0; k < c->dirs.n; k++) {
+            d = c->dirs.elts[k];
+
+            if (ngxl_ppl_names_proxy_host(d)) {
+                return d;
+            }
+        }
+    }
+
+    return NULL;
+}
+
+
 /*
  * whether P's location passes elsewhere too from an "if" or "limit_except"
  * in it, or P stands in one: what the fix spells out (Host, proxy_redirect,
@@ -337,7 +417,7 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
     ngxl_pass_t          *p;
     ngxl_mblock_t        *level;
     ngxl_finding_t       *f;
-    const ngxl_dir_t     *d;
+    const ngxl_dir_t     *d, *use;
     const ngxl_mblock_t  *srv;
 
     (void) conf;
@@ -373,6 +453,27 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
                            "header and proxy_redirect it relies on cannot be "
                            "set there, and an upstream for %s:%u then keeps "
                            "them", p->host, port);
+            continue;
+        }
+
+        use = ngxl_ppl_host_use(p);
+
+        if (use && ngxl_dir_is(use, "proxy_cache")) {
+            ngxl_diag_hint(chk->diags, f, "proxy_cache's default key "
+                           "(%s:%u) takes $proxy_host, which an upstream "
+                           "renames: set proxy_cache_key (e.g. ${scheme}%s"
+                           "$request_uri), then an upstream for %s:%u keeps "
+                           "the cache", use->inst->file->path, use->line,
+                           hostport, p->host, port);
+            continue;
+        }
+
+        if (use) {
+            ngxl_diag_hint(chk->diags, f, "\"%.*s\" (%s:%u) takes "
+                           "$proxy_host, which an upstream renames: write %s "
+                           "there, then the fix applies",
+                           (int) use->args[0].vlen, use->args[0].value,
+                           use->inst->file->path, use->line, hostport);
             continue;
         }
 

@@ -175,6 +175,35 @@ ngxl_same_proxy_host(const ngxl_pass_t *p)
 }
 
 
+/* V with each $proxy_host and ${proxy_host} replaced by HOST (malloc'd) */
+
+static char *
+ngxl_same_subst_proxy_host(const char *v, const char *host)
+{
+    ngxl_buf_t  b;
+
+    ngxl_buf_init(&b);
+
+    while (*v) {
+        if (strncmp(v, "${proxy_host}", 13) == 0) {
+            ngxl_buf_adds(&b, host);
+            v += 13;
+
+        } else if (strncmp(v, "$proxy_host", 11) == 0) {
+            ngxl_buf_adds(&b, host);
+            v += 11;
+
+        } else {
+            ngxl_buf_addc(&b, *v++);
+        }
+    }
+
+    ngxl_buf_addc(&b, '\0');
+
+    return b.data;
+}
+
+
 /*
  * a setting of a module that passes requests on (proxy_*, fastcgi_* ...)
  * other than the one P's requests take (P NULL: none): it does nothing there
@@ -290,7 +319,7 @@ static void
 ngxl_same_effective(ngxl_same_t *s, const ngxl_mblock_t *b, const char *key)
 {
     size_t                i, k;
-    char                 *v, *host;
+    char                 *v, *t, *host;
     ngxl_vec_t            names, vals;
     const ngxl_pass_t    *p;
     const ngxl_dir_t     *d;
@@ -407,6 +436,18 @@ ngxl_same_effective(ngxl_same_t *s, const ngxl_mblock_t *b, const char *key)
                 has_ssl_name = 1;
             }
 
+            if (p && p->kind == NGXL_PASS_PROXY && !p->variables
+                && p->resolution != NGXL_TARGET_UNRESOLVED
+                && strstr(v, "proxy_host") != NULL)
+            {
+                /* $proxy_host is the target as written */
+                host = ngxl_same_proxy_host(p);
+                t = ngxl_same_subst_proxy_host(v, host);
+                free(host);
+                free(v);
+                v = t;
+            }
+
             ngxl_same_add(s, key, name, v);
             free(v);
         }
@@ -430,6 +471,19 @@ ngxl_same_effective(ngxl_same_t *s, const ngxl_mblock_t *b, const char *key)
         }
 
         ngxl_same_redirects(s, b, key);
+
+        d = ngxl_model_value(b, "proxy_cache");
+
+        if (d && !ngxl_dir_arg_is(d, 1, "off")
+            && ngxl_model_value(b, "proxy_cache_key") == NULL
+            && p->resolution != NGXL_TARGET_UNRESOLVED)
+        {
+            /* the default key: $scheme$proxy_host$request_uri */
+            ngxl_buf_init(&line);
+            ngxl_buf_printf(&line, "$scheme%s$request_uri", host);
+            ngxl_same_add(s, key, "proxy_cache_key", line.data);
+            ngxl_buf_free(&line);
+        }
 
         if (!has_ssl_name && p->resolution != NGXL_TARGET_UNRESOLVED
             && strcasecmp(p->scheme, "https") == 0)
