@@ -49,7 +49,8 @@
 # when missing), the Lua module, curl; wrk for the per-request figures.
 # Exits 77 when nginx or the Lua module is missing.
 #
-# Environment: N, RUNS, DURATION, KRUNS, HEAP, BUILD, NGINX, TMPDIR,
+# Environment: N, RUNS, OPS (a subset of "get getoff set kong miss"),
+# DURATION, KRUNS, HEAP, BUILD, NGINX, TMPDIR,
 # KEEP_TMP (keeps the instances' directories).
 set -u
 
@@ -57,6 +58,7 @@ here=$(cd "$(dirname "$0")" && pwd -P)
 top=$(dirname "$here")
 n=${N:-1000000}
 runs=${RUNS:-7}
+ops=${OPS:-get getoff set kong miss}
 duration=${DURATION:-3}
 kruns=${KRUNS:-3}
 build=${BUILD:-build}
@@ -405,7 +407,7 @@ echo "var-index.sh: $runs rounds of $n accesses per way and variable ..." >&2
 r=0
 while [ "$r" -lt "$runs" ]; do
     r=$((r + 1))
-    for op in get getoff set kong miss; do
+    for op in $ops; do
         ways=$WAYS
         case $op in
         get | getoff) names=$READS ;;
