@@ -3,6 +3,7 @@
  */
 
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/base.h"
@@ -19,6 +20,13 @@ const ngxl_dirdef_t  ngxl_dirdefs[] = {
 };
 
 const size_t  ngxl_ndirdefs = sizeof(ngxl_dirdefs) / sizeof(ngxl_dirdefs[0]);
+
+
+static const char  *ngxl_dirdef_once_names[] = {
+#define O(n)  n,
+#include "once.def"
+#undef O
+};
 
 
 /* argument_number[] of src/core/ngx_conf_file.c */
@@ -97,4 +105,45 @@ ngxl_dirdef_args_ok(const ngxl_dirdef_t *d, size_t nargs)
     }
 
     return (args & ngxl_argument_number[nargs]) != 0;
+}
+
+
+typedef struct {
+    const char  *data;
+    size_t       len;
+} ngxl_dirdef_key_t;
+
+
+static int
+ngxl_dirdef_once_cmp(const void *key, const void *elt)
+{
+    const ngxl_dirdef_key_t  *k = key;
+    const char               *name = *(const char *const *) elt;
+    int                       rc;
+
+    rc = strncmp(k->data, name, k->len);
+
+    if (rc == 0 && name[k->len] != '\0') {
+        return -1;      /* a prefix of NAME sorts before it */
+    }
+
+    return rc;
+}
+
+
+int
+ngxl_dirdef_once(const char *name, size_t len)
+{
+    ngxl_dirdef_key_t  key;
+
+    if (name == NULL || len == 0 || memchr(name, '\0', len) != NULL) {
+        return 0;
+    }
+
+    key.data = name;
+    key.len = len;
+
+    return bsearch(&key, ngxl_dirdef_once_names,
+                   sizeof(ngxl_dirdef_once_names) / sizeof(char *),
+                   sizeof(char *), ngxl_dirdef_once_cmp) != NULL;
 }

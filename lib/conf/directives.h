@@ -76,4 +76,10 @@ const ngxl_dirdef_t *ngxl_dirdef_first(const char *name, size_t len);
 /* whether NARGS arguments (the name not counted) fit the row's args */
 int ngxl_dirdef_args_ok(const ngxl_dirdef_t *d, size_t nargs);
 
+/*
+ * whether nginx takes NAME once per block: its slot refuses a second value
+ * ("is duplicate"; lib/conf/once.def)
+ */
+int ngxl_dirdef_once(const char *name, size_t len);
+
 #endif /* NGXL_CONF_DIRECTIVES_H */

@@ -595,9 +595,9 @@ ngxl_conf_location_modifier(const ngxl_tok_t *t)
 
 /*
  * D is the second in its block of a directive nginx takes once there ("is
- * duplicate"): those the keepalive checks and fixes depend on, which nginx
- * stores in one slot of the block's configuration.  Only the block's own
- * lines of one file are looked at.
+ * duplicate"): those set by nginx's slot functions (lib/conf/once.def), and
+ * these, whose handlers of their own refuse a second one.  Only the block's
+ * own lines of one file are looked at.
  */
 
 static int
@@ -608,8 +608,8 @@ ngxl_conf_duplicate(const ngxl_dir_t *d)
 
     static const char  *once[] = {
         "keepalive", "proxy_pass", "fastcgi_pass", "grpc_pass", "uwsgi_pass",
-        "scgi_pass", "memcached_pass", "proxy_http_version",
-        "fastcgi_keep_conn", "proxy_ssl_name", "grpc_ssl_name", NULL
+        "scgi_pass", "memcached_pass", "proxy_ssl_name", "grpc_ssl_name",
+        NULL
     };
 
     if (d->parent == NULL) {
@@ -624,7 +624,7 @@ ngxl_conf_duplicate(const ngxl_dir_t *d)
         }
     }
 
-    if (once[k] == NULL) {
+    if (once[k] == NULL && !ngxl_dirdef_once(d->args[0].value, n)) {
         return 0;
     }
 

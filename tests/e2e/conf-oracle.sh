@@ -68,4 +68,15 @@ for f in fixtures/conf/directive/*.conf; do
     fi
 done
 
+# ... and what it takes: once in each of several blocks is no duplicate
+for f in fixtures/conf/directive-ok/*.conf; do
+    want=$(oracle "$f")
+    run "$NGXLINT" conf -q --format text --enable conf-directive "$f"
+    if [ "$want" = ok ] && [ "$RC" -eq 0 ]; then
+        ok "$f: nginx and ngxlint accept it"
+    else
+        not_ok "$f: nginx: $want; ngxlint (exit $RC)" "$OUT"
+    fi
+done
+
 done_testing
