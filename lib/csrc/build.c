@@ -22,6 +22,9 @@
 
 #define NGXL_SRC_MAX_FILE   (64 * 1024 * 1024)
 #define NGXL_SRC_EXPAND     16      /* Makefile variables within variables */
+#define NGXL_SRC_MAX_CMD    (64 * 1024)  /* a compile command, expanded: nginx's
+                                            own are a few KB; variables that
+                                            double each other are not */
 
 
 char *
@@ -479,7 +482,7 @@ typedef struct {
 } ngxl_src_make_t;
 
 
-static void
+static int
 ngxl_src_expand(ngxl_src_make_t *mk, const char *s, size_t len,
     ngxl_buf_t *out, int depth)
 {
@@ -488,6 +491,10 @@ ngxl_src_expand(ngxl_src_make_t *mk, const char *s, size_t len,
     const char *v;
 
     for (i = 0; i < len; i++) {
+        if (out->len > NGXL_SRC_MAX_CMD) {
+            return NGXL_ERROR;
+        }
+
         if (s[i] != '$' || i + 1 == len) {
             ngxl_buf_addc(out, s[i]);
             continue;
@@ -510,17 +517,21 @@ ngxl_src_expand(ngxl_src_make_t *mk, const char *s, size_t len,
 
         if (k == len) {
             ngxl_buf_add(out, s + i, len - i);
-            return;
+            return NGXL_OK;
         }
 
         v = ngxl_hmap_get(&mk->vars, s + i + 2, k - i - 2);
 
-        if (v && depth < NGXL_SRC_EXPAND) {
-            ngxl_src_expand(mk, v, strlen(v), out, depth + 1);
+        if (v && depth < NGXL_SRC_EXPAND
+            && ngxl_src_expand(mk, v, strlen(v), out, depth + 1) != NGXL_OK)
+        {
+            return NGXL_ERROR;
         }
 
         i = k;
     }
+
+    return out->len > NGXL_SRC_MAX_CMD ? NGXL_ERROR : NGXL_OK;
 }
 
 
@@ -758,7 +769,16 @@ ngxl_src_read_makefile(ngxl_src_project_t *p, const char *objs)
         }
 
         exp.len = 0;
-        ngxl_src_expand(&mk, s, strlen(s), &exp, 0);
+
+        if (ngxl_src_expand(&mk, s, strlen(s), &exp, 0) != NGXL_OK) {
+            ngxl_vec_push(&p->problems, ngxl_psprintf(&p->pool,
+                          "%s:%u: the compile command expands past %u KB: "
+                          "left out", p->build_file,
+                          (unsigned) (uintptr_t) starts.elts[i],
+                          NGXL_SRC_MAX_CMD / 1024));
+            continue;
+        }
+
         ngxl_buf_addc(&exp, '\0');
 
         cmd = ngxl_src_split(&p->pool, exp.data, &n);
