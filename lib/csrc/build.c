@@ -25,6 +25,8 @@
 #define NGXL_SRC_MAX_CMD    (64 * 1024)  /* a compile command, expanded: nginx's
                                             own are a few KB; variables that
                                             double each other are not */
+#define NGXL_SRC_MAX_EXPAND (8 * 1024 * 1024)  /* all of them: bytes made,
+                                            and 16 a variable looked up */
 
 
 char *
@@ -479,6 +481,7 @@ ngxl_src_read_db(ngxl_src_project_t *p, const char *dir)
 typedef struct {
     ngxl_hmap_t         vars;       /* name: char * (raw value)          */
     ngxl_pool_t        *pool;
+    size_t              budget;     /* what expanding may still cost     */
 } ngxl_src_make_t;
 
 
@@ -495,8 +498,24 @@ ngxl_src_expand(ngxl_src_make_t *mk, const char *s, size_t len,
             return NGXL_ERROR;
         }
 
-        if (s[i] != '$' || i + 1 == len) {
-            ngxl_buf_addc(out, s[i]);
+        if (s[i] != '$') {
+            /* the text up to the next "$", at once */
+            v = memchr(s + i, '$', len - i);
+            k = v ? (size_t) (v - s) : len;
+
+            if (k - i > mk->budget) {
+                mk->budget = 0;
+                return NGXL_ERROR;
+            }
+
+            mk->budget -= k - i;
+            ngxl_buf_add(out, s + i, k - i);
+            i = k - 1;
+            continue;
+        }
+
+        if (i + 1 == len) {
+            ngxl_buf_addc(out, '$');
             continue;
         }
 
@@ -520,6 +539,12 @@ ngxl_src_expand(ngxl_src_make_t *mk, const char *s, size_t len,
             return NGXL_OK;
         }
 
+        if (mk->budget < 16) {
+            mk->budget = 0;
+            return NGXL_ERROR;
+        }
+
+        mk->budget -= 16;
         v = ngxl_hmap_get(&mk->vars, s + i + 2, k - i - 2);
 
         if (v && depth < NGXL_SRC_EXPAND
@@ -718,6 +743,7 @@ ngxl_src_read_makefile(ngxl_src_project_t *p, const char *objs)
     ngxl_buf_free(&text);
 
     mk.pool = &p->pool;
+    mk.budget = NGXL_SRC_MAX_EXPAND;
     ngxl_hmap_init(&mk.vars, 0);
 
     for (i = 0; i < lines.n; i++) {
@@ -771,6 +797,16 @@ ngxl_src_read_makefile(ngxl_src_project_t *p, const char *objs)
         exp.len = 0;
 
         if (ngxl_src_expand(&mk, s, strlen(s), &exp, 0) != NGXL_OK) {
+            if (mk.budget == 0) {
+                ngxl_vec_push(&p->problems, ngxl_psprintf(&p->pool,
+                              "%s:%u: the compile commands expand past %u "
+                              "MB: this one and those after it left out",
+                              p->build_file,
+                              (unsigned) (uintptr_t) starts.elts[i],
+                              NGXL_SRC_MAX_EXPAND / 1024 / 1024));
+                break;
+            }
+
             ngxl_vec_push(&p->problems, ngxl_psprintf(&p->pool,
                           "%s:%u: the compile command expands past %u KB: "
                           "left out", p->build_file,
