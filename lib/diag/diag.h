@@ -78,6 +78,8 @@ typedef struct {
     const char      *path;
     const char      *data;
     size_t           len;
+    size_t          *lines;         /* where each line starts, or NULL     */
+    size_t           nlines;
 } ngxl_source_t;
 
 

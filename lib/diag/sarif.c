@@ -187,27 +187,13 @@ static uint32_t
 ngxl_sarif_column(const ngxl_source_t *src, uint32_t line, uint32_t col)
 {
     size_t       n, len;
-    uint32_t     i;
-    const char  *p, *last, *eol;
+    const char  *p;
 
-    if (src == NULL || line == 0 || col <= 1) {
+    if (src == NULL || line == 0 || col <= 1
+        || ngxl_source_line(src, line, &p, &len) != NGXL_OK)
+    {
         return col;
     }
-
-    p = src->data;
-    last = src->data + src->len;
-
-    for (i = 1; i < line; i++) {
-        p = memchr(p, '\n', (size_t) (last - p));
-        if (p == NULL) {
-            return col;
-        }
-
-        p++;
-    }
-
-    eol = memchr(p, '\n', (size_t) (last - p));
-    len = (size_t) ((eol ? eol : last) - p);
 
     n = col - 1;
 

@@ -201,13 +201,29 @@ expect_rc 0 "a NUL byte inside a token is data, as in nginx"
 awk 'BEGIN {
     print "events {}"; print "http {";
     for (i = 0; i < 1650000; i++)
-        printf "    map_hash_bucket_size 64; # filler line %08d for size\n", i;
+        printf "    set_real_ip_from 127.0.0.1; # filler line %08d size\n", i;
     print "}" }' > "$TMP/big.conf"
 size=$(wc -c < "$TMP/big.conf")
 start=$(date +%s)
 run timeout 120 "$NGXLINT" conf -q "$TMP/big.conf"
 end=$(date +%s)
 expect_rc 0 "a $((size / 1000000)) MB configuration ($((end - start)) s)"
+
+# 200,000 findings in one file: each quoted with its line, in bounded time
+# (a scan from the start for each line was quadratic: over 180 s)
+awk 'BEGIN { print "events {}"; print "http {";
+    for (i = 0; i < 200000; i++) print "    map_hash_bucket_size 64;";
+    print "}" }' > "$TMP/dups.conf"
+start=$(date +%s)
+timeout 120 "$NGXLINT" conf --color never "$TMP/dups.conf" > "$TMP/dups.out" 2>&1
+RC=$?
+end=$(date +%s)
+if [ "$RC" = 1 ] && [ "$(grep -c 'directive is duplicate' "$TMP/dups.out")" = 199999 ] &&
+   grep -q '^ *200002 |     map_hash_bucket_size 64;$' "$TMP/dups.out"; then
+    ok "199,999 duplicates reported with their source lines ($((end - start)) s)"
+else
+    not_ok "199,999 duplicates: exit $RC" "$(tail -5 "$TMP/dups.out")"
+fi
 
 # 10,000 nested blocks: nginx 1.22 accepts them, and so does ngxlint
 awk 'BEGIN { print "http { server {";
