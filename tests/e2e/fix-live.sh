@@ -173,20 +173,11 @@ answers() {
     done >"$1"
 }
 
-if ! np_start "$B1" backend_conf; then
-    not_ok "the first backend nginx did not start" "$(cat "$B1/start.err")"
-    done_testing
-fi
+np_start_or_stop "the first backend nginx" "$B1" backend_conf
 P1=$NP_PORT
-if ! np_start "$B2" backend_conf; then
-    not_ok "the second backend nginx did not start" "$(cat "$B2/start.err")"
-    done_testing
-fi
+np_start_or_stop "the second backend nginx" "$B2" backend_conf
 P2=$NP_PORT
-if ! np_start "$PX" proxy_conf "$P1" "$P2"; then
-    not_ok "the proxy nginx did not start" "$(cat "$PX/start.err")"
-    done_testing
-fi
+np_start_or_stop "the proxy nginx" "$PX" proxy_conf "$P1" "$P2"
 PORT=$NP_PORT
 cp "$PX/nginx.conf" "$TMP/original.conf"
 

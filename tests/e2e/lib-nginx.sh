@@ -168,6 +168,18 @@ np_start() {
     return 1
 }
 
+# np_start_or_stop WHAT PREFIX WRITER [ARG...]: np_start, and for a test
+# (tests/e2e/lib.sh): a failed check naming WHAT and the end of the test if
+# it cannot start
+np_start_or_stop() {
+    np_what=$1
+    shift
+    if ! np_start "$@"; then
+        not_ok "$np_what did not start" "$(cat "$1/start.err" 2>/dev/null)"
+        done_testing
+    fi
+}
+
 np_master() {   # PREFIX: the master's pid, if it runs
     [ -s "$1/nginx.pid" ] || return 1
     np_m=$(cat "$1/nginx.pid")
