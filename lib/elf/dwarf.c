@@ -100,13 +100,23 @@ ngxl_dwarf_string(ngxl_binary_t *b, Dwarf_Debug dbg, Dwarf_Die die,
 }
 
 
+/*
+ * A CU's code size, from DW_AT_high_pc read here: libdwarf 20210528's
+ * dwarf_highpc_b(), given a constant it cannot read, reads it a second time
+ * over the first error, which is then lost (a leak, with the allocations
+ * untracked; the fuzzer's find)
+ */
+
 static uint64_t
 ngxl_dwarf_code_bytes(Dwarf_Debug dbg, Dwarf_Die die)
 {
-    Dwarf_Addr             low, high;
-    Dwarf_Half             form;
-    Dwarf_Error            err;
-    enum Dwarf_Form_Class  cls;
+    int              rc, constant;
+    Dwarf_Addr       low, high;
+    Dwarf_Half       form;
+    Dwarf_Error      err;
+    Dwarf_Signed     sv;
+    Dwarf_Unsigned   uv;
+    Dwarf_Attribute  a;
 
     err = NULL;
 
@@ -115,12 +125,45 @@ ngxl_dwarf_code_bytes(Dwarf_Debug dbg, Dwarf_Die die)
         return 0;
     }
 
-    if (dwarf_highpc_b(die, &high, &form, &cls, &err) != DW_DLV_OK) {
+    if (dwarf_attr(die, DW_AT_high_pc, &a, &err) != DW_DLV_OK) {
         ngxl_dwarf_free_err(dbg, &err);
         return 0;
     }
 
-    if (cls == DW_FORM_CLASS_CONSTANT) {
+    high = 0;
+    constant = 1;
+    rc = dwarf_whatform(a, &form, &err);
+
+    if (rc != DW_DLV_OK) {
+        /* no form: no size */
+
+    } else if (form == DW_FORM_sdata) {
+        rc = dwarf_formsdata(a, &sv, &err);
+        high = (rc == DW_DLV_OK && sv > 0) ? (Dwarf_Addr) sv : 0;
+
+    } else if (form == DW_FORM_data1 || form == DW_FORM_data2
+               || form == DW_FORM_data4 || form == DW_FORM_data8
+               || form == DW_FORM_udata || form == DW_FORM_implicit_const)
+    {
+        rc = dwarf_formudata(a, &uv, &err);
+        high = (rc == DW_DLV_OK) ? uv : 0;
+
+    } else {
+        /* an address (DW_FORM_addr, addrx*): dwarf_formaddr tells */
+        constant = 0;
+        rc = dwarf_formaddr(a, &high, &err);
+    }
+
+    ngxl_dwarf_free_err(dbg, &err);
+    dwarf_dealloc_attribute(a);
+
+    if (rc != DW_DLV_OK) {
+        return 0;
+    }
+
+    /* a constant is the size itself (DWARF 4, 2.17.2) */
+
+    if (constant) {
         return high;
     }
 
