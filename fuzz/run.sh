@@ -266,9 +266,20 @@ for t in "$@"; do
     else
         result="FAILED (exit $rc): $(ls "$crashes" | tr '\n' ' ')"
         failed="$failed $t"
-        # what it said: the sanitizer's report, or the property
+        # what it said: the sanitizer's report, or the property; each input
+        # replayed with full stacks (the fuzzing run's stop at a library
+        # built without frame pointers, such as libdwarf's allocations)
         grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz_[a-z]+:)|^ +#[0-9]+ ' "$log" \
             | head -30
+        for c_in in "$crashes"/*; do
+            [ -f "$c_in" ] || continue
+            echo "fuzz: $t $(basename "$c_in") replayed, with full stacks:"
+            ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0 \
+                "$bin" -timeout=10 "$c_in" 2>&1 \
+                | grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz_[a-z]+:)|^ +#[0-9]+ ' \
+                | grep -v -E 'in (fuzzer::|main |__libc_start|_start )' \
+                | head -40
+        done
     fi
 
     summary="$summary
