@@ -225,9 +225,16 @@ ngxl_dwarf_die(Dwarf_Debug dbg, Dwarf_Die die, ngxl_dwarf_walk_t *w)
         return 1;
     }
 
+    /*
+     * an error is given back whatever the result: libdwarf 20210528's
+     * dwarf_attrlist() keeps going after a DW_FORM_indirect it could not
+     * read, and may return DW_DLV_OK with the error set
+     */
+
     rc = dwarf_attrlist(die, &attrs, &n, &err);
+    ngxl_dwarf_free_err(dbg, &err);
+
     if (rc != DW_DLV_OK) {
-        ngxl_dwarf_free_err(dbg, &err);
         return 1;
     }
 
@@ -336,6 +343,7 @@ ngxl_dwarf_walk(Dwarf_Debug dbg, Dwarf_Die cu, ngxl_dwarf_walk_t *w)
         if (down && depth < NGXL_DWARF_MAX_DEPTH
             && dwarf_child(die, &next, &err) == DW_DLV_OK)
         {
+            ngxl_dwarf_free_err(dbg, &err);
             stack[depth++] = die;
             die = next;
             continue;
@@ -348,13 +356,12 @@ ngxl_dwarf_walk(Dwarf_Debug dbg, Dwarf_Die cu, ngxl_dwarf_walk_t *w)
         for ( ;; ) {
             rc = dwarf_siblingof_b(dbg, die, 1, &next, &err);
             dwarf_dealloc_die(die);
+            ngxl_dwarf_free_err(dbg, &err);
 
             if (rc == DW_DLV_OK) {
                 die = next;
                 break;
             }
-
-            ngxl_dwarf_free_err(dbg, &err);
 
             if (rc == DW_DLV_ERROR || depth == 0) {
                 goto done;
@@ -1001,6 +1008,7 @@ ngxl_dwarf_scan(ngxl_binary_t *b, Elf *elf, Elf *alt,
 
         ngxl_vec_push(&b->cus, cu);
         dwarf_dealloc_die(die);
+        ngxl_dwarf_free_err(dbg, &err);
     }
 
     dwarf_finish(dbg, &err);
