@@ -13,31 +13,134 @@
 #include "../lib/fix/place.h"
 
 
-/* literal_127_0_0_1_8080, unused by any upstream */
+/*
+ * The upstream this fix makes for an address: "literal_127_0_0_1_8080",
+ * then "literal_127_0_0_1_8080_2" and on while the name is taken.  A name is
+ * taken by an upstream (nginx matches names without regard to case) unless
+ * the upstream is one this fix made for the address, which is then reused;
+ * and by any pass that names it as a host (nginx would resolve it as one
+ * now, and as the upstream once it exists).  *make: whether to write it.
+ */
+
+typedef struct {
+    const char  *name;
+    const char  *server;
+} ngxl_ppl_made_t;
+
+
+/* whether U is "upstream NAME { server SERVER; keepalive N; }" */
+
+static int
+ngxl_ppl_ours(const ngxl_upstream_t *u, const char *server)
+{
+    size_t             i, servers;
+    const ngxl_dir_t  *d;
+
+    if (u->block == NULL) {
+        return 0;
+    }
+
+    servers = 0;
+
+    for (i = 0; i < u->block->dirs.n; i++) {
+        d = u->block->dirs.elts[i];
+
+        if (ngxl_dir_is(d, "keepalive") && d->nargs == 2) {
+            continue;
+        }
+
+        if (ngxl_dir_is(d, "server") && d->nargs == 2
+            && d->args[1].vlen == strlen(server)
+            && memcmp(d->args[1].value, server, d->args[1].vlen) == 0)
+        {
+            servers++;
+            continue;
+        }
+
+        return 0;
+    }
+
+    return servers == 1;
+}
+
+
+/* 1: free, 0: taken, -1: an upstream of ours for SERVER */
+
+static int
+ngxl_ppl_free(ngxl_check_t *chk, const char *name, const char *server,
+    const ngxl_vec_t *made)
+{
+    size_t                  i;
+    ngxl_pass_t            *p;
+    ngxl_model_t           *m;
+    ngxl_upstream_t        *u;
+    const ngxl_ppl_made_t  *mk;
+
+    for (i = 0; i < made->n; i++) {
+        mk = made->elts[i];
+
+        if (strcasecmp(mk->name, name) == 0) {
+            return strcmp(mk->server, server) == 0 ? -1 : 0;
+        }
+    }
+
+    m = ngxl_check_model(chk);
+    u = ngxl_model_upstream(m, name, strlen(name));
+
+    if (u) {
+        return ngxl_ppl_ours(u, server) ? -1 : 0;
+    }
+
+    for (i = 0; i < m->passes.n; i++) {
+        p = m->passes.elts[i];
+
+        if (p->host && strcasecmp(p->host, name) == 0) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
 
 static char *
-ngxl_ppl_name(ngxl_check_t *chk, const ngxl_pass_t *p, unsigned port)
+ngxl_ppl_name(ngxl_check_t *chk, const ngxl_pass_t *p, unsigned port,
+    ngxl_vec_t *made, int *make)
 {
-    char  *name, *s;
+    int               rc;
+    char             *base, *name, *server, *s;
+    unsigned          n;
+    ngxl_ppl_made_t  *mk;
 
-    name = ngxl_psprintf(chk->pool, "literal_%s_%u", p->host, port);
+    base = ngxl_psprintf(chk->pool, "literal_%s_%u", p->host, port);
 
-    for (s = name; *s; s++) {
+    for (s = base; *s; s++) {
         if (*s == '.' || *s == ':' || *s == '[' || *s == ']') {
             *s = '_';
         }
     }
 
+    server = ngxl_psprintf(chk->pool, "%s:%u", p->host, port);
+
+    for (n = 1; /* void */; n++) {
+        name = (n == 1) ? base : ngxl_psprintf(chk->pool, "%s_%u", base, n);
+        rc = ngxl_ppl_free(chk, name, server, made);
+
+        if (rc != 0) {
+            break;
+        }
+    }
+
+    *make = (rc == 1);
+
+    if (*make) {
+        mk = ngxl_palloc(chk->pool, sizeof(ngxl_ppl_made_t));
+        mk->name = name;
+        mk->server = server;
+        ngxl_vec_push(made, mk);
+    }
+
     return name;
-}
-
-
-/* an existing upstream with exactly that one server, made by this fix */
-
-static ngxl_upstream_t *
-ngxl_ppl_existing(ngxl_check_t *chk, const char *name)
-{
-    return ngxl_model_upstream(ngxl_check_model(chk), name, strlen(name));
 }
 
 
@@ -408,8 +511,8 @@ ngxl_ppl_pin(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
 static void
 ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
 {
-    int                   https;
-    size_t                i, k;
+    int                   https, make;
+    size_t                i;
     unsigned              port;
     char                 *name, *hostport, *url, *text, *indent, *keep;
     ngxl_vec_t            created, hdrs;
@@ -485,23 +588,15 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
             continue;
         }
 
-        name = ngxl_ppl_name(chk, p, port);
-
         /*
          * one new upstream per address: the other passes to it are fixed in
          * this round too (a pass left for the next round would see what
          * this round makes explicit around it as its own settings)
          */
 
-        for (k = 0; k < created.n; k++) {
-            if (strcmp(created.elts[k], name) == 0) {
-                break;
-            }
-        }
+        name = ngxl_ppl_name(chk, p, port, &created, &make);
 
-        if (ngxl_ppl_existing(chk, name) == NULL && k == created.n) {
-            ngxl_vec_push(&created, name);
-
+        if (make) {
             indent = ngxl_edit_indent(chk->pool, srv->dir->inst->file,
                                       srv->dir->start);
 
