@@ -68,10 +68,9 @@ ngxl_ppl_ours(const ngxl_upstream_t *u, const char *server)
 
 static int
 ngxl_ppl_free(ngxl_check_t *chk, const char *name, const char *server,
-    const ngxl_vec_t *made)
+    const ngxl_vec_t *made, const ngxl_hmap_t *hosts)
 {
     size_t                  i;
-    ngxl_pass_t            *p;
     ngxl_model_t           *m;
     ngxl_upstream_t        *u;
     const ngxl_ppl_made_t  *mk;
@@ -91,21 +90,13 @@ ngxl_ppl_free(ngxl_check_t *chk, const char *name, const char *server,
         return ngxl_ppl_ours(u, server) ? -1 : 0;
     }
 
-    for (i = 0; i < m->passes.n; i++) {
-        p = m->passes.elts[i];
-
-        if (p->host && strcasecmp(p->host, name) == 0) {
-            return 0;
-        }
-    }
-
-    return 1;
+    return ngxl_hmap_get(hosts, name, strlen(name)) ? 0 : 1;
 }
 
 
 static char *
 ngxl_ppl_name(ngxl_check_t *chk, const ngxl_pass_t *p, unsigned port,
-    ngxl_vec_t *made, int *make)
+    ngxl_vec_t *made, const ngxl_hmap_t *hosts, int *make)
 {
     int               rc;
     char             *base, *name, *server, *s;
@@ -124,7 +115,7 @@ ngxl_ppl_name(ngxl_check_t *chk, const ngxl_pass_t *p, unsigned port,
 
     for (n = 1; /* void */; n++) {
         name = (n == 1) ? base : ngxl_psprintf(chk->pool, "%s_%u", base, n);
-        rc = ngxl_ppl_free(chk, name, server, made);
+        rc = ngxl_ppl_free(chk, name, server, made, hosts);
 
         if (rc != 0) {
             break;
@@ -516,6 +507,7 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
     unsigned              port;
     char                 *name, *hostport, *url, *text, *indent, *keep;
     ngxl_vec_t            created, hdrs;
+    ngxl_hmap_t           hosts;
     ngxl_edit_t           e;
     ngxl_pass_t          *p;
     ngxl_mblock_t        *level;
@@ -526,6 +518,18 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
     (void) conf;
 
     memset(&created, 0, sizeof(ngxl_vec_t));
+
+    /* every host a pass names, which a new upstream must not take */
+
+    ngxl_hmap_init(&hosts, 1);
+
+    for (i = 0; i < ngxl_check_model(chk)->passes.n; i++) {
+        p = ngxl_check_model(chk)->passes.elts[i];
+
+        if (p->host) {
+            (void) ngxl_hmap_put(&hosts, p->host, strlen(p->host), p);
+        }
+    }
 
     for (i = 0; i < ngxl_check_model(chk)->passes.n; i++) {
         p = ngxl_check_model(chk)->passes.elts[i];
@@ -594,7 +598,7 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
          * this round makes explicit around it as its own settings)
          */
 
-        name = ngxl_ppl_name(chk, p, port, &created, &make);
+        name = ngxl_ppl_name(chk, p, port, &created, &hosts, &make);
 
         if (make) {
             indent = ngxl_edit_indent(chk->pool, srv->dir->inst->file,
@@ -641,6 +645,7 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
     }
 
     ngxl_vec_free(&created);
+    ngxl_hmap_free(&hosts);
 }
 
 

@@ -41,6 +41,29 @@ if [ "$(id -u)" -eq 0 ] && getent passwd nobody >/dev/null; then
     fi
 fi
 
+# a pass naming a host that is the upstream's name to be: nginx resolves it
+# by DNS now, and would send it to the new upstream; the fix takes another
+# name (nginx -t cannot check this one: the host does not resolve)
+cat > "$TMP/host.conf" <<'EOF'
+events {}
+http {
+    server {
+        listen 127.0.0.1:8080;
+        location /a/ { proxy_pass http://127.0.0.1:8001; }
+        location /b/ { proxy_pass http://LITERAL_127_0_0_1_8001; }
+    }
+}
+EOF
+run "$NGXLINT" conf -q --write --nginx-version 1.29.7 "$TMP/host.conf"
+if grep -q 'upstream literal_127_0_0_1_8001_2 {' "$TMP/host.conf" \
+   && grep -q 'proxy_pass http://literal_127_0_0_1_8001_2;' "$TMP/host.conf" \
+   && grep -q 'proxy_pass http://LITERAL_127_0_0_1_8001;' "$TMP/host.conf" \
+   && ! grep -q 'upstream literal_127_0_0_1_8001 ' "$TMP/host.conf"; then
+    ok "a new upstream does not take a name a pass gives as a host"
+else
+    not_ok "a new upstream takes a pass's host name" "$(cat "$TMP/host.conf")"
+fi
+
 # the nginx version: given, from a binary, or the default
 run "$NGXLINT" conf --nginx-version 1.29.7 "$F"
 expect_out 'judged for nginx 1\.29\.7 \(--nginx-version\)' "--nginx-version"
