@@ -412,10 +412,52 @@ ngxl_ppl_through(const ngxl_mblock_t *level, const ngxl_mblock_t *l)
 }
 
 
+/* what $proxy_host is for P: the address, with the port unless the scheme's */
+
+static char *
+ngxl_ppl_proxy_host(ngxl_check_t *chk, const ngxl_pass_t *p)
+{
+    unsigned  dflt;
+
+    dflt = strcasecmp(p->scheme, "https") == 0 ? 443 : 80;
+
+    if (p->port && p->port != dflt) {
+        return ngxl_psprintf(chk->pool, "%s:%u", p->host, p->port);
+    }
+
+    return p->host;
+}
+
+
+/*
+ * Whether this rule fixes P: a literal address, in a location of its own (no
+ * "if" or "limit_except" shares it), whose $proxy_host nothing takes, in a
+ * server block, in a location that is closed.  Others are reported with a
+ * hint, or left.
+ */
+
+static int
+ngxl_ppl_fixes(ngxl_check_t *chk, const ngxl_pass_t *p)
+{
+    const ngxl_mblock_t  *srv;
+
+    if (p->kind != NGXL_PASS_PROXY || p->resolution != NGXL_TARGET_IMPLICIT
+        || !p->literal || ngxl_ppl_shared(chk, p) || ngxl_ppl_host_use(p))
+    {
+        return 0;
+    }
+
+    srv = ngxl_ppl_server(p);
+
+    return srv && srv->dir && p->location->dir && p->location->dir->closed;
+}
+
+
 /*
  * What KEEP makes explicit in P's location, the locations nested in it
  * inherit: each nested pass this rule does not fix itself (an upstream, a
- * host name, variables) keeps its own defaults, spelled out: the Host
+ * host name, variables, an address reported but not fixed) keeps its own
+ * defaults, spelled out: the Host
  * header ($proxy_host; a location's own proxy_set_header carries the ones
  * it inherited), the TLS name.  Not proxy_redirect: nginx's merge already
  * gives them the outer pass's default, which KEEP spells out unchanged.
@@ -427,6 +469,7 @@ ngxl_ppl_pin(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
 {
     size_t                i, k;
     char                 *text, *s, *indent;
+    const char           *host;
     ngxl_buf_t            t;
     ngxl_vec_t            hdrs;
     ngxl_edit_t           e;
@@ -448,7 +491,7 @@ ngxl_ppl_pin(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
             q = m->passes.elts[k];
 
             if (q->block != c || q->kind != NGXL_PASS_PROXY
-                || (q->resolution == NGXL_TARGET_IMPLICIT && q->literal))
+                || ngxl_ppl_fixes(chk, q))
             {
                 continue;
             }
@@ -471,8 +514,22 @@ ngxl_ppl_pin(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
             if (strstr(keep, "proxy_set_header Host ")
                 && ngxl_ppl_through(level, p->location))
             {
+                /*
+                 * an address reported here is spelled out as such: its own
+                 * fix, once it applies, then keeps this Host as it is
+                 */
+
+                host = "$proxy_host";
+
+                if (q->resolution == NGXL_TARGET_IMPLICIT && q->literal) {
+                    host = ngxl_ppl_proxy_host(chk, q);
+                    host = ngxl_edit_quote(chk->pool, host, strlen(host));
+                }
+
                 s = ngxl_place_carry(chk->pool, q, &hdrs, NULL,
-                                     "proxy_set_header Host $proxy_host;");
+                                     ngxl_psprintf(chk->pool,
+                                                   "proxy_set_header Host %s;",
+                                                   host));
                 ngxl_buf_printf(&t, "%s%s%s", t.len ? "\n" : "",
                                 t.len ? indent : "", s);
             }
@@ -544,9 +601,7 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
         https = strcasecmp(p->scheme, "https") == 0;
         port = p->port ? p->port : (https ? 443 : 80);
 
-        hostport = (p->port && p->port != (https ? 443u : 80u))
-                   ? ngxl_psprintf(chk->pool, "%s:%u", p->host, p->port)
-                   : p->host;
+        hostport = ngxl_ppl_proxy_host(chk, p);
 
         f = ngxl_check_report(chk, d->inst->file->path, d->line, d->col,
                               d->line, d->args[1].col + d->args[1].len,

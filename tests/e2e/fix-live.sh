@@ -4,7 +4,8 @@
 # the outer pass's default proxy_redirect, "proxy_redirect default" (twice,
 # and beside another), a pass with a URI, a regex location, an exact one, a
 # pass inside "if", fastcgi_pass overridden by a later proxy_pass, a
-# proxy_redirect set further out, headers carried into nested locations.
+# proxy_redirect set further out, headers carried into nested locations, a
+# nested pass reported but not fixed under a fixed one.
 #
 # Two backend nginx on 127.0.0.1 answer every request with a redirect to
 # their own address (what the default proxy_redirect rewrites) and the Host
@@ -145,6 +146,17 @@ $(np_http_common "$1")
             }
         }
 
+        # the outer pass is fixed; the nested one, reported (a header takes
+        # \$proxy_host), keeps the Host it inherited: its address
+        location /c/ {
+            proxy_pass http://127.0.0.1:$3;
+
+            location /c/k/ {
+                add_header X-Via \$proxy_host;
+                proxy_pass http://127.0.0.1:$4;
+            }
+        }
+
         location /h/ {
             proxy_set_header X-T 1;
             proxy_pass http://127.0.0.1:$3;
@@ -159,7 +171,7 @@ EOF
 }
 
 URLS="/a/x /a/n/x /a/v/x /a/same/x /u/x /u/same/x /d/x /m/x /f/x /re/x /e
-/i/x /i/x?x=1 /s/x/y /h/x /h/n/x"
+/i/x /i/x?x=1 /s/x/y /c/x /c/k/x /h/x /h/n/x"
 
 # answers FILE: one line a URL, "URL STATUS LOCATION HOST X-A"
 answers() {
