@@ -490,7 +490,9 @@ ngxl_ppl_pin(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
         for (k = 0; k < m->passes.n; k++) {
             q = m->passes.elts[k];
 
-            if (q->block != c || q->kind != NGXL_PASS_PROXY
+            /* a pass of C's, or of an "if" or "limit_except" in it */
+
+            if (q->location != c || q->kind != NGXL_PASS_PROXY
                 || ngxl_ppl_fixes(chk, q))
             {
                 continue;
@@ -515,13 +517,18 @@ ngxl_ppl_pin(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
                 && ngxl_ppl_through(level, p->location))
             {
                 /*
-                 * an address reported here is spelled out as such: its own
-                 * fix, once it applies, then keeps this Host as it is
+                 * an address reported here, the location's one pass, is
+                 * spelled out as such: its own fix, once it applies, then
+                 * keeps this Host as it is.  Passes of "if" or
+                 * "limit_except" share the location's: $proxy_host is
+                 * each one's own
                  */
 
                 host = "$proxy_host";
 
-                if (q->resolution == NGXL_TARGET_IMPLICIT && q->literal) {
+                if (q->resolution == NGXL_TARGET_IMPLICIT && q->literal
+                    && !ngxl_ppl_shared(chk, q))
+                {
                     host = ngxl_ppl_proxy_host(chk, q);
                     host = ngxl_edit_quote(chk->pool, host, strlen(host));
                 }

@@ -146,14 +146,20 @@ $(np_http_common "$1")
             }
         }
 
-        # the outer pass is fixed; the nested one, reported (a header takes
-        # \$proxy_host), keeps the Host it inherited: its address
+        # the outer pass is fixed; the nested ones, reported (a header takes
+        # \$proxy_host; a pass in limit_except), keep the Host they inherited
         location /c/ {
             proxy_pass http://127.0.0.1:$3;
 
             location /c/k/ {
                 add_header X-Via \$proxy_host;
                 proxy_pass http://127.0.0.1:$4;
+            }
+
+            location /c/l/ {
+                limit_except POST {
+                    proxy_pass http://127.0.0.1:$4;
+                }
             }
         }
 
@@ -171,7 +177,7 @@ EOF
 }
 
 URLS="/a/x /a/n/x /a/v/x /a/same/x /u/x /u/same/x /d/x /m/x /f/x /re/x /e
-/i/x /i/x?x=1 /s/x/y /c/x /c/k/x /h/x /h/n/x"
+/i/x /i/x?x=1 /s/x/y /c/x /c/k/x /c/l/x /h/x /h/n/x"
 
 # answers FILE: one line a URL, "URL STATUS LOCATION HOST X-A"
 answers() {
