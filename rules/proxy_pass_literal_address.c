@@ -454,6 +454,42 @@ ngxl_ppl_fixes(ngxl_check_t *chk, const ngxl_pass_t *p)
 
 
 /*
+ * What the fixes pinned in a location so far: a location below two fixed
+ * passes (one nested in the other) is reached by both, and each setting
+ * goes in once
+ */
+
+typedef struct {
+    const ngxl_mblock_t  *location;
+    unsigned              host:1;
+    unsigned              ssl_name:1;
+} ngxl_ppl_pinned_t;
+
+
+static ngxl_ppl_pinned_t *
+ngxl_ppl_pinned(ngxl_check_t *chk, ngxl_vec_t *pinned,
+    const ngxl_mblock_t *c)
+{
+    size_t              i;
+    ngxl_ppl_pinned_t  *pin;
+
+    for (i = 0; i < pinned->n; i++) {
+        pin = pinned->elts[i];
+
+        if (pin->location == c) {
+            return pin;
+        }
+    }
+
+    pin = ngxl_palloc(chk->pool, sizeof(ngxl_ppl_pinned_t));
+    pin->location = c;
+    ngxl_vec_push(pinned, pin);
+
+    return pin;
+}
+
+
+/*
  * What KEEP makes explicit in P's location, the locations nested in it
  * inherit: each nested pass this rule does not fix itself (an upstream, a
  * host name, variables, an address reported but not fixed) keeps its own
@@ -465,7 +501,7 @@ ngxl_ppl_fixes(ngxl_check_t *chk, const ngxl_pass_t *p)
 
 static void
 ngxl_ppl_pin(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
-    const ngxl_mblock_t *b, const char *keep)
+    const ngxl_mblock_t *b, const char *keep, ngxl_vec_t *pinned)
 {
     size_t                i, k;
     char                 *text, *s, *indent;
@@ -476,6 +512,7 @@ ngxl_ppl_pin(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
     ngxl_pass_t          *q;
     ngxl_model_t         *m;
     ngxl_mblock_t        *level;
+    ngxl_ppl_pinned_t    *pin;
     const ngxl_mblock_t  *c;
 
     m = ngxl_check_model(chk);
@@ -500,11 +537,13 @@ ngxl_ppl_pin(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
 
             ngxl_buf_init(&t);
             indent = ngxl_edit_child_indent(chk->pool, c->dir);
+            pin = ngxl_ppl_pinned(chk, pinned, c);
 
-            if (strstr(keep, "proxy_ssl_name ")
+            if (!pin->ssl_name && strstr(keep, "proxy_ssl_name ")
                 && strcasecmp(q->scheme, "https") == 0
                 && ngxl_model_value(c, "proxy_ssl_name") == NULL)
             {
+                pin->ssl_name = 1;
                 ngxl_buf_printf(&t, "%s%s%s", t.len ? "\n" : "",
                                 t.len ? indent : "",
                                 "proxy_ssl_name $proxy_host;");
@@ -513,9 +552,11 @@ ngxl_ppl_pin(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
             memset(&hdrs, 0, sizeof(ngxl_vec_t));
             level = ngxl_model_effective(c, "proxy_set_header", &hdrs);
 
-            if (strstr(keep, "proxy_set_header Host ")
+            if (!pin->host && strstr(keep, "proxy_set_header Host ")
                 && ngxl_ppl_through(level, p->location))
             {
+                pin->host = 1;
+
                 /*
                  * an address reported here, the location's one pass, is
                  * spelled out as such: its own fix, once it applies, then
@@ -558,7 +599,7 @@ ngxl_ppl_pin(ngxl_check_t *chk, ngxl_finding_t *f, const ngxl_pass_t *p,
         }
 
         /* deeper: what they do not set, they inherit from here too */
-        ngxl_ppl_pin(chk, f, p, c, keep);
+        ngxl_ppl_pin(chk, f, p, c, keep, pinned);
     }
 }
 
@@ -570,7 +611,7 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
     size_t                i;
     unsigned              port;
     char                 *name, *hostport, *url, *text, *indent, *keep;
-    ngxl_vec_t            created, hdrs;
+    ngxl_vec_t            created, hdrs, pinned;
     ngxl_hmap_t           hosts;
     ngxl_edit_t           e;
     ngxl_pass_t          *p;
@@ -582,6 +623,7 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
     (void) conf;
 
     memset(&created, 0, sizeof(ngxl_vec_t));
+    memset(&pinned, 0, sizeof(ngxl_vec_t));
 
     /* every host a pass names, which a new upstream must not take */
 
@@ -696,7 +738,7 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
                == NGXL_OK)
         {
             ngxl_check_fix(chk, f, &e);
-            ngxl_ppl_pin(chk, f, p, p->location, keep);
+            ngxl_ppl_pin(chk, f, p, p->location, keep, &pinned);
         }
 
         ngxl_vec_free(&hdrs);
@@ -707,6 +749,7 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
     }
 
     ngxl_vec_free(&created);
+    ngxl_vec_free(&pinned);
     ngxl_hmap_free(&hosts);
 }
 
