@@ -430,7 +430,8 @@ ngxl_ppl_proxy_host(ngxl_check_t *chk, const ngxl_pass_t *p)
 
 
 /*
- * Whether this rule fixes P: a literal address, in a location of its own (no
+ * Whether this rule fixes P (the conditions of ngxl_ppl_check(), in one
+ * place for the pins): a literal address, in a location of its own (no
  * "if" or "limit_except" shares it), whose $proxy_host nothing takes, in a
  * server block, in a location that is closed.  Others are reported with a
  * hint, or left.
@@ -687,6 +688,8 @@ ngxl_ppl_check(ngxl_check_t *chk, const ngxl_conf_t *conf)
                            use->inst->file->path, use->line, hostport);
             continue;
         }
+
+        /* what is left is what ngxl_ppl_fixes() tells the pins */
 
         srv = ngxl_ppl_server(p);
 
