@@ -46,6 +46,10 @@
 #define NGX_HTTP_VAR_INDEX_ENOTASSIGNABLE  -4
 #define NGX_HTTP_VAR_INDEX_ENOMEM          -6
 
+/* how a write of an index goes, or one of the errors above */
+#define NGX_HTTP_VAR_INDEX_WHANDLER        0
+#define NGX_HTTP_VAR_INDEX_WSLOT           1
+
 /* the flags of a value, in the last byte of its first word (see below) */
 #define NGX_HTTP_VAR_INDEX_VALID        0x10
 #define NGX_HTTP_VAR_INDEX_NO_CACHEABLE 0x20
@@ -54,11 +58,15 @@
 
 typedef struct {
     ngx_uint_t                   path;
-    ngx_uint_t                   index;      /* FLUSHED */
+    ngx_uint_t                   index;      /* FLUSHED, WSLOT */
     ngx_http_get_variable_pt     handler;    /* PREFIX */
     ngx_uint_t                   key;        /* LOOKUP */
     ngx_str_t                   *name;
-    ngx_http_variable_t         *var;        /* in variables_hash, or NULL */
+
+    /* the variable of variables_hash, as ngx_http_lua_ffi_var_set() does */
+    ngx_int_t                    write;
+    ngx_http_set_variable_pt     set_handler;    /* WHANDLER */
+    uintptr_t                    data;
 } ngx_http_var_index_entry_t;
 
 
@@ -100,12 +108,14 @@ static ngx_http_variable_value_t *ngx_http_var_index_flushed(
     ngx_http_request_t *r, ngx_uint_t index, ngx_uint_t *fresh);
 static ngx_int_t ngx_http_var_index_value(ngx_http_variable_value_t *vv,
     ngx_uint_t fresh, u_char **value, size_t *len);
-static ngx_http_var_index_entry_t *ngx_http_var_index_entry(
-    ngx_http_request_t *r, ngx_uint_t index, char **err);
+static ngx_inline ngx_http_var_index_entry_t *ngx_http_var_index_entry(
+    ngx_http_request_t *r, ngx_uint_t index);
+static char *ngx_http_var_index_entry_error(ngx_http_request_t *r);
 static ngx_int_t ngx_http_var_index_set_value(ngx_http_request_t *r,
-    ngx_http_variable_t *v, u_char *value, size_t len);
-static ngx_int_t ngx_http_var_index_set_indexed(ngx_http_request_t *r,
-    ngx_http_variable_t *v, u_char *value, size_t len);
+    ngx_http_var_index_entry_t *e, u_char *value, size_t len);
+static ngx_int_t ngx_http_var_index_set_slot(ngx_http_request_t *r,
+    ngx_http_var_index_entry_t *e, u_char *value, size_t len);
+static ngx_int_t ngx_http_var_index_write(ngx_http_variable_t *v);
 
 static size_t ngx_http_var_index_miss_name(u_char *dst, u_char *name,
     size_t len);
@@ -389,7 +399,13 @@ ngx_http_var_index_init_module(ngx_cycle_t *cycle)
 
         hv = ngx_hash_find(&cmcf->variables_hash, e->key, v[i].name.data,
                            v[i].name.len);
-        e->var = hv;
+
+        e->write = ngx_http_var_index_write(hv);
+
+        if (e->write == NGX_HTTP_VAR_INDEX_WHANDLER) {
+            e->set_handler = hv->set_handler;
+            e->data = hv->data;
+        }
 
         if (hv && (hv->flags & NGX_HTTP_VAR_INDEXED)) {
             e->path = NGX_HTTP_VAR_INDEX_FLUSHED;
@@ -411,6 +427,31 @@ ngx_http_var_index_init_module(ngx_cycle_t *cycle)
     }
 
     return NGX_OK;
+}
+
+
+/* what ngx_http_lua_ffi_var_set() does with the variable of the hash */
+
+static ngx_int_t
+ngx_http_var_index_write(ngx_http_variable_t *v)
+{
+    if (v == NULL) {
+        return NGX_HTTP_VAR_INDEX_ENOTFOUND;
+    }
+
+    if (!(v->flags & NGX_HTTP_VAR_CHANGEABLE)) {
+        return NGX_HTTP_VAR_INDEX_ENOTCHANGEABLE;
+    }
+
+    if (v->set_handler) {
+        return NGX_HTTP_VAR_INDEX_WHANDLER;
+    }
+
+    if (v->flags & NGX_HTTP_VAR_INDEXED) {
+        return NGX_HTTP_VAR_INDEX_WSLOT;
+    }
+
+    return NGX_HTTP_VAR_INDEX_ENOTASSIGNABLE;
 }
 
 
@@ -486,36 +527,48 @@ ngx_http_var_index_name(ngx_http_request_t *r, ngx_uint_t index,
 }
 
 
-/* what every access checks first; *err is set on failure */
+/* what every access checks first: NULL when it fails (see below) */
 
-static ngx_http_var_index_entry_t *
-ngx_http_var_index_entry(ngx_http_request_t *r, ngx_uint_t index, char **err)
+static ngx_inline ngx_http_var_index_entry_t *
+ngx_http_var_index_entry(ngx_http_request_t *r, ngx_uint_t index)
 {
     ngx_http_var_index_main_conf_t  *vimcf;
 
-    if (r == NULL) {
-        *err = "no request object found";
-        return NULL;
-    }
-
-    if (r->connection->fd == (ngx_socket_t) -1) {
-        *err = "API disabled in the current context";
-        return NULL;
-    }
-
-    if (r->variables == NULL) {
-        *err = "no variables in the current request";
+    if (r == NULL
+        || r->connection->fd == (ngx_socket_t) -1
+        || r->variables == NULL)
+    {
         return NULL;
     }
 
     vimcf = ngx_http_get_module_main_conf(r, ngx_http_var_index_module);
 
     if (vimcf == NULL || index >= vimcf->nentries) {
-        *err = "bad variable index";
         return NULL;
     }
 
     return &vimcf->entries[index];
+}
+
+
+/* why ngx_http_var_index_entry() failed */
+
+static char *
+ngx_http_var_index_entry_error(ngx_http_request_t *r)
+{
+    if (r == NULL) {
+        return "no request object found";
+    }
+
+    if (r->connection->fd == (ngx_socket_t) -1) {
+        return "API disabled in the current context";
+    }
+
+    if (r->variables == NULL) {
+        return "no variables in the current request";
+    }
+
+    return "bad variable index";
 }
 
 
@@ -531,13 +584,12 @@ int
 ngx_http_var_index_get(ngx_http_request_t *r, ngx_uint_t index,
     ngx_str_t *value, u_char *last, size_t last_len)
 {
-    char                        *err;
     ngx_int_t                    rc;
     ngx_uint_t                   fresh;
     ngx_http_variable_value_t   *vv, prefix;
     ngx_http_var_index_entry_t  *e;
 
-    e = ngx_http_var_index_entry(r, index, &err);
+    e = ngx_http_var_index_entry(r, index);
     if (e == NULL) {
         return NGX_HTTP_VAR_INDEX_EENTRY;
     }
@@ -695,7 +747,10 @@ ngx_http_var_index_value(ngx_http_variable_value_t *vv, ngx_uint_t fresh,
 
 /*
  * as ngx_http_lua_ffi_var_set() does for the variable of variables_hash
- * that has the index's name; a NULL value (nil in Lua) unsets it.  Returns
+ * that has the index's name (what it does, or its error, is decided once
+ * for each index, at startup: ngx_http_var_index_write(); a write then
+ * follows no pointer to the variable); a NULL value (nil in Lua) unsets
+ * it.  Returns
  * NGX_OK or one of the NGX_HTTP_VAR_INDEX_E* codes, which
  * ngx_http_var_index_strerror() turns into stock's message: the message is
  * not written on every call (an FFI call's cost grows with its arguments)
@@ -705,42 +760,32 @@ int
 ngx_http_var_index_set(ngx_http_request_t *r, ngx_uint_t index,
     u_char *value, size_t len)
 {
-    char                        *err;
-    ngx_http_variable_t         *v;
     ngx_http_var_index_entry_t  *e;
 
-    e = ngx_http_var_index_entry(r, index, &err);
+    e = ngx_http_var_index_entry(r, index);
     if (e == NULL) {
         return NGX_HTTP_VAR_INDEX_EENTRY;
     }
 
-    v = e->var;
+    switch (e->write) {
 
-    if (v == NULL) {
-        return NGX_HTTP_VAR_INDEX_ENOTFOUND;
-    }
-
-    if (!(v->flags & NGX_HTTP_VAR_CHANGEABLE)) {
-        return NGX_HTTP_VAR_INDEX_ENOTCHANGEABLE;
-    }
-
-    if (v->set_handler) {
-        if (ngx_http_var_index_set_value(r, v, value, len) != NGX_OK) {
+    case NGX_HTTP_VAR_INDEX_WSLOT:
+        if (ngx_http_var_index_set_slot(r, e, value, len) != NGX_OK) {
             return NGX_HTTP_VAR_INDEX_ENOMEM;
         }
 
         return NGX_OK;
-    }
 
-    if (v->flags & NGX_HTTP_VAR_INDEXED) {
-        if (ngx_http_var_index_set_indexed(r, v, value, len) != NGX_OK) {
+    case NGX_HTTP_VAR_INDEX_WHANDLER:
+        if (ngx_http_var_index_set_value(r, e, value, len) != NGX_OK) {
             return NGX_HTTP_VAR_INDEX_ENOMEM;
         }
 
         return NGX_OK;
-    }
 
-    return NGX_HTTP_VAR_INDEX_ENOTASSIGNABLE;
+    default:
+        return (int) e->write;
+    }
 }
 
 
@@ -753,14 +798,14 @@ size_t
 ngx_http_var_index_strerror(ngx_http_request_t *r, ngx_uint_t index, int rc,
     u_char *errbuf, size_t size)
 {
-    char                        *err;
     u_char                      *p;
     ngx_str_t                   *name;
     ngx_http_var_index_entry_t  *e;
 
-    e = ngx_http_var_index_entry(r, index, &err);
+    e = ngx_http_var_index_entry(r, index);
     if (e == NULL) {
-        p = ngx_snprintf(errbuf, size, "%s", err);
+        p = ngx_snprintf(errbuf, size, "%s",
+                         ngx_http_var_index_entry_error(r));
         return p - errbuf;
     }
 
@@ -797,48 +842,43 @@ ngx_http_var_index_strerror(ngx_http_request_t *r, ngx_uint_t index, int rc,
 }
 
 
-/* through the set handler, with a value of the request's pool */
+/*
+ * through the set handler: the bytes in the request's pool (a handler may
+ * keep them: $args does), the value itself only for the call, as the "set"
+ * directive passes it (a slot of the script engine's stack, which the next
+ * code reuses)
+ */
 
 static ngx_int_t
-ngx_http_var_index_set_value(ngx_http_request_t *r, ngx_http_variable_t *v,
-    u_char *value, size_t len)
+ngx_http_var_index_set_value(ngx_http_request_t *r,
+    ngx_http_var_index_entry_t *e, u_char *value, size_t len)
 {
     u_char                     *p;
-    ngx_http_variable_value_t  *vv;
+    ngx_http_variable_value_t   vv;
 
     if (value != NULL && len) {
-        vv = ngx_palloc(r->pool, sizeof(ngx_http_variable_value_t) + len);
-        if (vv == NULL) {
+        p = ngx_pnalloc(r->pool, len);
+        if (p == NULL) {
             return NGX_ERROR;
         }
 
-        p = (u_char *) vv + sizeof(ngx_http_variable_value_t);
         ngx_memcpy(p, value, len);
         value = p;
-
-    } else {
-        vv = ngx_palloc(r->pool, sizeof(ngx_http_variable_value_t));
-        if (vv == NULL) {
-            return NGX_ERROR;
-        }
     }
+
+    /* zeroed whole: a handler's load of the word must not follow a store of a byte of it */
+    ngx_memzero(&vv, sizeof(ngx_http_variable_value_t));
 
     if (value == NULL) {
-        vv->valid = 0;
-        vv->not_found = 1;
-        vv->no_cacheable = 0;
-        vv->data = NULL;
-        vv->len = 0;
+        vv.not_found = 1;
 
     } else {
-        vv->valid = 1;
-        vv->not_found = 0;
-        vv->no_cacheable = 0;
-        vv->data = value;
-        vv->len = len;
+        vv.valid = 1;
+        vv.data = value;
+        vv.len = len;
     }
 
-    v->set_handler(r, vv, v->data);
+    e->set_handler(r, &vv, e->data);
 
     return NGX_OK;
 }
@@ -847,13 +887,13 @@ ngx_http_var_index_set_value(ngx_http_request_t *r, ngx_http_variable_t *v,
 /* into the request's slot of the variable */
 
 static ngx_int_t
-ngx_http_var_index_set_indexed(ngx_http_request_t *r, ngx_http_variable_t *v,
-    u_char *value, size_t len)
+ngx_http_var_index_set_slot(ngx_http_request_t *r,
+    ngx_http_var_index_entry_t *e, u_char *value, size_t len)
 {
     u_char                     *p;
     ngx_http_variable_value_t  *vv;
 
-    vv = &r->variables[v->index];
+    vv = &r->variables[e->index];
 
     if (value == NULL) {
         vv->valid = 0;
