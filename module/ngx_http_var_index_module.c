@@ -63,7 +63,7 @@ typedef struct {
     ngx_uint_t                   key;        /* LOOKUP */
     ngx_str_t                   *name;
 
-    /* the variable of variables_hash, as ngx_http_lua_ffi_var_set() does */
+    /* what a write does: ngx_http_var_index_write() */
     ngx_int_t                    write;
     ngx_http_set_variable_pt     set_handler;    /* WHANDLER */
     uintptr_t                    data;
@@ -148,7 +148,7 @@ void ngx_http_var_index_miss(ngx_http_request_t *r, u_char *name,
 static ngx_str_t  ngx_http_var_index_zone_name =
     ngx_string("ngx_http_var_index");
 
-/* the first word of a value is laid out as ngx_http_var_index_layout() expects */
+/* a value's first word is laid out as ngx_http_var_index_layout() expects */
 static ngx_uint_t  ngx_http_var_index_bytewise;
 
 
@@ -748,12 +748,11 @@ ngx_http_var_index_value(ngx_http_variable_value_t *vv, ngx_uint_t fresh,
 /*
  * as ngx_http_lua_ffi_var_set() does for the variable of variables_hash
  * that has the index's name (what it does, or its error, is decided once
- * for each index, at startup: ngx_http_var_index_write(); a write then
- * follows no pointer to the variable); a NULL value (nil in Lua) unsets
- * it.  Returns
- * NGX_OK or one of the NGX_HTTP_VAR_INDEX_E* codes, which
- * ngx_http_var_index_strerror() turns into stock's message: the message is
- * not written on every call (an FFI call's cost grows with its arguments)
+ * for each index, at startup: ngx_http_var_index_write()); a NULL value
+ * (nil in Lua) unsets it.  Returns NGX_OK or one of the
+ * NGX_HTTP_VAR_INDEX_E* codes, which ngx_http_var_index_strerror() turns
+ * into stock's message: the message is not written on every call (an FFI
+ * call's cost grows with its arguments)
  */
 
 int
@@ -866,7 +865,10 @@ ngx_http_var_index_set_value(ngx_http_request_t *r,
         value = p;
     }
 
-    /* zeroed whole: a handler's load of the word must not follow a store of a byte of it */
+    /*
+     * zeroed whole, then the fields: the handler's load of the first word
+     * must not follow a store of one byte of it (see below)
+     */
     ngx_memzero(&vv, sizeof(ngx_http_variable_value_t));
 
     if (value == NULL) {
