@@ -80,6 +80,13 @@ $(FUZZ_DIR)/libngxlint-fuzz.a: $(FUZZ_LIB_OBJS) $(FUZZ_RULE_OBJS) \
 
 $(FUZZ_BINS): $(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/fuzz/%.o \
     $(FUZZ_DIR)/obj/fuzz/common.o $(FUZZ_DIR)/libngxlint-fuzz.a
-	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -g -O1 -o $@ $^ $(LDLIBS)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -g -O1 $(FUZZ_LDFLAGS) \
+	    -o $@ $(filter-out $(FUZZ_DIR)/libngxlint-fuzz.a,$^) \
+	    $(FUZZ_DIR)/libngxlint-fuzz.a $(LDLIBS)
+
+# fuzz_elf: what libdwarf 20210528 loses on its error paths is not
+# ngxlint's leak (fuzz/dwarf_leaks.c)
+$(FUZZ_DIR)/fuzz_elf: $(FUZZ_DIR)/obj/fuzz/dwarf_leaks.o
+$(FUZZ_DIR)/fuzz_elf: FUZZ_LDFLAGS = -Wl,--wrap=dwarf_child
 
 -include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
