@@ -310,19 +310,52 @@ ngxl_dwarf_die(Dwarf_Debug dbg, Dwarf_Die die, ngxl_dwarf_walk_t *w)
 
 
 /*
+ * Whether a DIE comes after the one visited last, as every DIE of a
+ * depth-first walk does.  libdwarf 20210528 follows a DW_AT_sibling that
+ * points back (it only checks that it stays in the unit): the walk would
+ * go round for ever.
+ */
+
+static int
+ngxl_dwarf_forward(Dwarf_Debug dbg, Dwarf_Die die, Dwarf_Off *last)
+{
+    Dwarf_Off    off;
+    Dwarf_Error  err;
+
+    err = NULL;
+
+    if (dwarf_dieoffset(die, &off, &err) != DW_DLV_OK || off <= *last) {
+        ngxl_dwarf_free_err(dbg, &err);
+        return 0;
+    }
+
+    *last = off;
+
+    return 1;
+}
+
+
+/*
  * A depth-first walk of the CU's DIEs, stopping at the first sign of
- * optimisation.  Iterative, with a bounded stack (hostile DWARF nests).
+ * optimisation.  Iterative, with a bounded stack (hostile DWARF nests), and
+ * forward only (hostile DWARF loops).
  */
 
 static int
 ngxl_dwarf_walk(Dwarf_Debug dbg, Dwarf_Die cu, ngxl_dwarf_walk_t *w)
 {
     int          rc, depth, down;
+    Dwarf_Off    last;
     Dwarf_Die    stack[NGXL_DWARF_MAX_DEPTH], die, next;
     Dwarf_Error  err;
 
     err = NULL;
     depth = 0;
+    last = 0;
+
+    if (!ngxl_dwarf_forward(dbg, cu, &last)) {
+        return NGXL_ERROR;
+    }
 
     rc = dwarf_child(cu, &die, &err);
     if (rc != DW_DLV_OK) {
@@ -331,6 +364,11 @@ ngxl_dwarf_walk(Dwarf_Debug dbg, Dwarf_Die cu, ngxl_dwarf_walk_t *w)
     }
 
     for ( ;; ) {
+        if (!ngxl_dwarf_forward(dbg, die, &last)) {
+            dwarf_dealloc_die(die);
+            break;
+        }
+
         down = ngxl_dwarf_die(dbg, die, w);
 
         if (w->optimized) {
