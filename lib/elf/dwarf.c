@@ -344,7 +344,7 @@ ngxl_dwarf_forward(Dwarf_Debug dbg, Dwarf_Die die, Dwarf_Off *last)
 static int
 ngxl_dwarf_walk(Dwarf_Debug dbg, Dwarf_Die cu, ngxl_dwarf_walk_t *w)
 {
-    int          rc, depth, down;
+    int          rc, depth, down, back;
     Dwarf_Off    last;
     Dwarf_Die    stack[NGXL_DWARF_MAX_DEPTH], die, next;
     Dwarf_Error  err;
@@ -352,6 +352,7 @@ ngxl_dwarf_walk(Dwarf_Debug dbg, Dwarf_Die cu, ngxl_dwarf_walk_t *w)
     err = NULL;
     depth = 0;
     last = 0;
+    back = 0;
 
     if (!ngxl_dwarf_forward(dbg, cu, &last)) {
         return NGXL_ERROR;
@@ -365,7 +366,9 @@ ngxl_dwarf_walk(Dwarf_Debug dbg, Dwarf_Die cu, ngxl_dwarf_walk_t *w)
 
     for ( ;; ) {
         if (!ngxl_dwarf_forward(dbg, die, &last)) {
+            /* corrupt: the unit is not judged on what was seen so far */
             dwarf_dealloc_die(die);
+            back = 1;
             break;
         }
 
@@ -415,7 +418,7 @@ done:
         dwarf_dealloc_die(stack[--depth]);
     }
 
-    return NGXL_OK;
+    return back ? NGXL_ERROR : NGXL_OK;
 }
 
 
