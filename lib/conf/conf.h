@@ -15,7 +15,11 @@
 #include "directives.h"
 
 
-/* one source file, read once and shared by every place that includes it */
+/*
+ * one source file, read once and shared by every place that includes it,
+ * under whatever spelling ("conf.d/./a.conf", "..", a symlink): a file on
+ * disk is one ngxl_cfile_t, named by the path it was first read by
+ */
 
 typedef struct {
     char         *path;          /* as nginx names it (prefix applied)   */
@@ -136,6 +140,7 @@ typedef struct {
     ngxl_pool_t          pool;
     ngxl_vec_t           files;       /* ngxl_cfile_t *, in order first read */
     ngxl_hmap_t          file_index;  /* path: ngxl_cfile_t *                */
+    ngxl_hmap_t          inode_index; /* "dev:ino": ngxl_cfile_t *           */
     ngxl_vec_t           insts;       /* ngxl_inst_t *, in parse order       */
     ngxl_vec_t           errors;      /* ngxl_cerr_t *                       */
     ngxl_inst_t         *main;

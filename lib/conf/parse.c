@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "conf.h"
 #include "lex.h"
@@ -147,6 +148,7 @@ ngxl_conf_parse(ngxl_conf_t *conf, const char *path,
     memset(conf, 0, sizeof(ngxl_conf_t));
     ngxl_pool_init(&conf->pool);
     ngxl_hmap_init(&conf->file_index, 0);
+    ngxl_hmap_init(&conf->inode_index, 0);
 
     memset(&ps, 0, sizeof(ngxl_parser_t));
     ps.conf = conf;
@@ -220,6 +222,7 @@ ngxl_conf_free(ngxl_conf_t *conf)
 
     ngxl_vec_free(&conf->files);
     ngxl_hmap_free(&conf->file_index);
+    ngxl_hmap_free(&conf->inode_index);
     ngxl_vec_free(&conf->insts);
     ngxl_vec_free(&conf->errors);
     ngxl_pool_free(&conf->pool);
@@ -1096,8 +1099,10 @@ ngxl_conf_file_error(ngxl_parser_t *ps, ngxl_cfile_t *file, ngxl_dir_t *d)
 static ngxl_cfile_t *
 ngxl_conf_file(ngxl_parser_t *ps, const char *path)
 {
+    char          *key;
     size_t         i, max;
     ngxl_buf_t     buf;
+    struct stat    st;
     ngxl_conf_t   *conf;
     ngxl_cfile_t  *f;
 
@@ -1108,11 +1113,37 @@ ngxl_conf_file(ngxl_parser_t *ps, const char *path)
         return f;
     }
 
+    /*
+     * another spelling of a file already read is that file: a cycle through
+     * "./a.conf" is seen at once (nginx, which has no cycle check, recurses
+     * until it runs out of file descriptors or stack), and the fixes edit
+     * one text, written once
+     */
+
+    key = NULL;
+
+    if (!ps->dump && stat(path, &st) == 0) {
+        key = ngxl_psprintf(&conf->pool, "%ju:%ju", (uintmax_t) st.st_dev,
+                            (uintmax_t) st.st_ino);
+
+        f = ngxl_hmap_get(&conf->inode_index, key, strlen(key));
+        if (f) {
+            ngxl_hmap_put(&conf->file_index,
+                          ngxl_pstrndup(&conf->pool, path, strlen(path)),
+                          strlen(path), f);
+            return f;
+        }
+    }
+
     f = ngxl_palloc(&conf->pool, sizeof(ngxl_cfile_t));
     f->path = ngxl_pstrndup(&conf->pool, path, strlen(path));
 
     ngxl_vec_push(&conf->files, f);
     ngxl_hmap_put(&conf->file_index, f->path, strlen(f->path), f);
+
+    if (key) {
+        ngxl_hmap_put(&conf->inode_index, key, strlen(key), f);
+    }
 
     for (i = 0; i < ps->opts->noverrides; i++) {
         if (strcmp(ps->opts->overrides[i].path, path) == 0) {

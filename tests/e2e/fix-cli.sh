@@ -64,6 +64,29 @@ else
     not_ok "a new upstream takes a pass's host name" "$(cat "$TMP/host.conf")"
 fi
 
+# one file included under two spellings, in two servers that need different
+# settings: it is one file, given one text with what both need (taken as
+# two, it got two diffs, and the last one written won)
+mkdir -p "$TMP/two/snip"
+cat > "$TMP/two/nginx.conf" <<'EOF'
+events {}
+http {
+    upstream u { server 127.0.0.1:8001; }
+    server { listen 127.0.0.1:8080; proxy_http_version 1.1; include snip/p.conf; }
+    server { listen 127.0.0.1:8081; include snip/./p.conf; }
+}
+EOF
+printf 'location / {\n    proxy_pass http://u;\n}\n' > "$TMP/two/snip/p.conf"
+run "$NGXLINT" conf --fix --nginx-version 1.22.1 "$TMP/two/nginx.conf"
+n=$(printf '%s\n' "$OUT" | grep -c '^+++ .*p\.conf$')
+run "$NGXLINT" conf -q --write --nginx-version 1.22.1 "$TMP/two/nginx.conf"
+if [ "$n" -eq 1 ] && grep -q 'proxy_http_version 1.1;' "$TMP/two/snip/p.conf" \
+   && grep -q 'proxy_set_header Connection "";' "$TMP/two/snip/p.conf"; then
+    ok "a file included under two spellings is fixed as one file, for both"
+else
+    not_ok "a file included under two spellings: $n diffs" "$(cat "$TMP/two/snip/p.conf")"
+fi
+
 # the nginx version: given, from a binary, or the default
 run "$NGXLINT" conf --nginx-version 1.29.7 "$F"
 expect_out 'judged for nginx 1\.29\.7 \(--nginx-version\)' "--nginx-version"

@@ -234,6 +234,28 @@ printf "$UPS" one 20001 >"$D/conf.d/one.conf"
 printf '# two\ninclude conf.d/*.conf;\n' >"$D/conf.d/two.conf"
 hostile glob-cycle main.conf 1 "two\\.conf:2:$CYCLE" 2 "two\\.conf:2:$CYCLE"
 
+# the same file under ten spellings ("conf.d/./a.conf", ...): a cycle is
+# the same file (device and inode), whatever the path; taken by path, each
+# spelling was a new file, and the includes branched to 100,000 copies
+mk spelled-cycle
+mkdir "$D/conf.d"
+printf 'events {}\nhttp {\n    include conf.d/a.conf;\n}\n' >"$D/main.conf"
+s=conf.d/a.conf
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    printf 'include %s;\n' "$s"
+    s=$(printf '%s' "$s" | sed 's|^conf\.d/|conf.d/./|')
+done >"$D/conf.d/a.conf"
+hostile spelled-cycle main.conf 1 "a\\.conf:1:$CYCLE" 2 "a\\.conf:1:$CYCLE"
+cd "$D" || exit 1
+ngx 20 conf main.conf
+cd "$NGXL_ROOT" || exit 1
+n=$(printf '%s\n' "$ERR$OUT" | grep -c 'error: include cycle')
+if [ "$n" -eq 10 ]; then
+    ok "spelled-cycle: one cycle per spelling, seen at the first repeat (10)"
+else
+    not_ok "spelled-cycle: $n include cycles reported (want 10)"
+fi
+
 
 # --- size
 
