@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -589,16 +590,54 @@ ngxl_lua_walk_dir(ngxl_lua_project_t *p, const char *dir, const char *base,
 }
 
 
-/* whether DIR lies inside the project (the prefix or the config's dir) */
+/*
+ * whether DIR lies inside the project (the prefix or the config's dir), as
+ * the file system resolves both: "/etc/nginx/../lua" is not inside
+ * /etc/nginx/ (taken by its spelling, "../?.lua" once had the whole file
+ * system walked for Lua); a DIR that does not exist is not inside
+ */
 
 static int
 ngxl_lua_inside(ngxl_lua_project_t *p, const char *dir)
 {
     size_t  n;
+    char    real[PATH_MAX], base[PATH_MAX];
 
-    n = strlen(p->prefix);
+    if (realpath(p->prefix, base) == NULL || realpath(dir, real) == NULL) {
+        return 0;
+    }
 
-    return n > 1 && strncmp(dir, p->prefix, n) == 0;
+    n = strlen(base);
+
+    if (n == 1) {
+        /* a prefix of "/" would make every directory the project's */
+        return 0;
+    }
+
+    return strncmp(real, base, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
+
+/*
+ * the directory of a search pattern whose module name is a whole path
+ * component ("DIR/?.lua", "DIR/?/init.lua"), or NULL: the modules of other
+ * shapes ("lib/?_mod.lua", "a/?/b/?.lua") are not the files of a directory
+ */
+
+static char *
+ngxl_lua_pattern_dir(ngxl_lua_project_t *p, const char *pat)
+{
+    const char  *q;
+
+    q = strchr(pat, '?');
+
+    if (q == NULL || q == pat || q[-1] != '/'
+        || (strcmp(q + 1, ".lua") != 0 && strcmp(q + 1, "/init.lua") != 0))
+    {
+        return NULL;
+    }
+
+    return ngxl_pstrndup(&p->pool, pat, (size_t) (q - 1 - pat));
 }
 
 
@@ -606,20 +645,14 @@ static void
 ngxl_lua_modules(ngxl_lua_project_t *p)
 {
     size_t   i;
-    char    *pat, *q, *dir;
+    char    *dir;
 
     for (i = 0; i < p->search.n; i++) {
-        pat = p->search.elts[i];
+        dir = ngxl_lua_pattern_dir(p, p->search.elts[i]);
 
-        /* "dir/?.lua" (and "dir/?/init.lua", which the same walk finds) */
-        q = strstr(pat, "/?");
-        if (q == NULL) {
-            continue;
-        }
+        /* "dir/?.lua" and "dir/?/init.lua": one walk finds both */
 
-        dir = ngxl_pstrndup(&p->pool, pat, (size_t) (q - pat));
-
-        if (ngxl_lua_inside(p, dir) || dir[0] != '/') {
+        if (dir && ngxl_lua_inside(p, dir)) {
             ngxl_lua_walk_dir(p, dir, dir, 0);
         }
     }
@@ -637,7 +670,7 @@ static ngxl_lua_chunk_t *
 ngxl_lua_find_module(ngxl_lua_project_t *p, const char *module)
 {
     size_t             i, n;
-    char              *pat, *q, *name, *path;
+    char              *pat, *q, *name, *path, *dir;
     struct stat        st;
     ngxl_lua_chunk_t  *c;
 
@@ -654,9 +687,15 @@ ngxl_lua_find_module(ngxl_lua_project_t *p, const char *module)
         pat = p->search.elts[i];
         q = strchr(pat, '?');
 
-        if (q == NULL || pat[0] != '/' || strncmp(pat, "/usr/", 5) == 0
-            || ngxl_lua_inside(p, pat))
-        {
+        if (q == NULL || pat[0] != '/' || strncmp(pat, "/usr/", 5) == 0) {
+            continue;
+        }
+
+        /* inside the project, the walk found the modules already */
+
+        dir = ngxl_lua_pattern_dir(p, pat);
+
+        if (dir && ngxl_lua_inside(p, dir)) {
             continue;
         }
 

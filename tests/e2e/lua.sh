@@ -299,6 +299,34 @@ else
     not_ok "lua_package_path outside the prefix: the required module app.auth is not read" "$(cat "$TMP/abs.json" "$TMP/err")"
 fi
 
+# "../?.lua" leads out of the prefix, however it is spelled: only the
+# modules required are read, the directory is not walked (taken as
+# "PREFIX/..", inside by its spelling, it was: a fuzzed config's
+# "../?ua-resty-core/lib/?.lua" had the whole file system walked)
+mkdir -p "$TMP/up/conf"
+cat > "$TMP/up/conf/nginx.conf" <<'EOF'
+events {}
+http {
+    lua_package_path "../?.lua;../?ua-resty/lib/?.lua;;";
+    server {
+        listen 127.0.0.1:28095;
+        location / {
+            access_by_lua_block {
+                require("needed").check()
+            }
+        }
+    }
+}
+EOF
+printf 'return { check = function () return ngx.var.http_needed end }\n' > "$TMP/up/needed.lua"
+printf 'return ngx.var.http_unrelated\n' > "$TMP/up/unrelated.lua"
+"$NGXLINT" lua --list-accesses --format json "$TMP/up/conf/nginx.conf" >"$TMP/up.json" 2>"$TMP/err"
+if jq -e '[.accesses[].name] | index("http_needed") != null and index("http_unrelated") == null' "$TMP/up.json" >/dev/null 2>&1; then
+    ok "lua_package_path \"../?.lua\": the required module is read, its directory is not walked"
+else
+    not_ok "lua_package_path \"../?.lua\": walked or not read" "$(cat "$TMP/up.json" "$TMP/err")"
+fi
+
 # each file is read once, however it is named: the configuration's own
 # *_by_lua_file and modules given again as paths, in other spellings
 check_accesses "$FIX/project, its files given again as paths" "$(project_files "$FIX/project")" -- \
