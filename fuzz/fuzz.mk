@@ -89,4 +89,10 @@ $(FUZZ_BINS): $(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/fuzz/%.o \
 $(FUZZ_DIR)/fuzz_elf: $(FUZZ_DIR)/obj/fuzz/dwarf_leaks.o
 $(FUZZ_DIR)/fuzz_elf: FUZZ_LDFLAGS = -Wl,--wrap=dwarf_child
 
+# fuzz_tree and fuzz_fix: a run reads the files of its own directory only,
+# not the machine's (fuzz/confine.c)
+$(FUZZ_DIR)/fuzz_tree $(FUZZ_DIR)/fuzz_fix: $(FUZZ_DIR)/obj/fuzz/confine.o
+$(FUZZ_DIR)/fuzz_tree $(FUZZ_DIR)/fuzz_fix: \
+    FUZZ_LDFLAGS = -Wl,--wrap=ngxl_read_file
+
 -include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
