@@ -12,7 +12,8 @@
  * a name outside the hash with the handler of its prefix variable, called
  * afresh.  Which of the two applies to an index is decided once, when the
  * configuration is complete.  A write follows ngx_http_lua_ffi_var_set(),
- * error texts included.
+ * error texts included; the bytes written live as long as the request, as
+ * stock's do, in arenas of the request's pool.
  *
  * Names Lua code looks up but could not find indexed are counted in a small
  * shared memory zone; "var_index_status" serves the counts as JSON.
@@ -22,6 +23,8 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include <ngx_http.h>
+
+#include <dlfcn.h>
 
 
 /* how a read of an index goes: what stock ngx.var does for its name */
@@ -49,6 +52,12 @@
 /* how a write of an index goes, or one of the errors above */
 #define NGX_HTTP_VAR_INDEX_WHANDLER        0
 #define NGX_HTTP_VAR_INDEX_WSLOT           1
+#define NGX_HTTP_VAR_INDEX_WPARSE          2   /* a handler that keeps
+                                                  nothing: $limit_rate's */
+
+/* the bytes of written values: in arenas of the request's pool */
+#define NGX_HTTP_VAR_INDEX_ARENA           256
+#define NGX_HTTP_VAR_INDEX_DIRECT          64  /* longer: from the pool */
 
 /* the flags of a value, in the last byte of its first word (see below) */
 #define NGX_HTTP_VAR_INDEX_VALID        0x10
@@ -68,6 +77,17 @@ typedef struct {
     ngx_http_set_variable_pt     set_handler;    /* WHANDLER */
     uintptr_t                    data;
 } ngx_http_var_index_entry_t;
+
+
+/*
+ * the request's context: the arena in its pool that the next written value
+ * goes to (see ngx_http_var_index_alloc())
+ */
+
+typedef struct {
+    u_char                      *pos;
+    u_char                      *end;
+} ngx_http_var_index_ctx_t;
 
 
 typedef struct {
@@ -111,11 +131,19 @@ static ngx_int_t ngx_http_var_index_value(ngx_http_variable_value_t *vv,
 static ngx_inline ngx_http_var_index_entry_t *ngx_http_var_index_entry(
     ngx_http_request_t *r, ngx_uint_t index);
 static char *ngx_http_var_index_entry_error(ngx_http_request_t *r);
-static ngx_int_t ngx_http_var_index_set_value(ngx_http_request_t *r,
-    ngx_http_var_index_entry_t *e, u_char *value, size_t len);
+static ngx_inline ngx_int_t ngx_http_var_index_set_value(
+    ngx_http_request_t *r, ngx_http_var_index_entry_t *e, u_char *value,
+    size_t len, ngx_uint_t copy);
 static ngx_int_t ngx_http_var_index_set_slot(ngx_http_request_t *r,
     ngx_http_var_index_entry_t *e, u_char *value, size_t len);
-static ngx_int_t ngx_http_var_index_write(ngx_http_variable_t *v);
+static ngx_inline u_char *ngx_http_var_index_alloc(ngx_http_request_t *r,
+    size_t len);
+static u_char *ngx_http_var_index_alloc_arena(ngx_http_request_t *r,
+    size_t len);
+static ngx_int_t ngx_http_var_index_write(ngx_http_variable_t *v,
+    ngx_http_set_variable_pt parse);
+static ngx_http_set_variable_pt ngx_http_var_index_parse_handler(
+    ngx_http_core_main_conf_t *cmcf);
 
 static size_t ngx_http_var_index_miss_name(u_char *dst, u_char *name,
     size_t len);
@@ -150,6 +178,14 @@ static ngx_str_t  ngx_http_var_index_zone_name =
 
 /* a value's first word is laid out as ngx_http_var_index_layout() expects */
 static ngx_uint_t  ngx_http_var_index_bytewise;
+
+/*
+ * the value a set handler is called with: it lives for the call only, as
+ * the one nginx's "set" passes (a slot of the script engine's stack, which
+ * the next code reuses); not on the C stack, which would give
+ * ngx_http_var_index_set() a stack canary to check on every write
+ */
+static ngx_http_variable_value_t  ngx_http_var_index_vv;
 
 
 static ngx_command_t  ngx_http_var_index_commands[] = {
@@ -361,6 +397,7 @@ ngx_http_var_index_init_module(ngx_cycle_t *cycle)
 {
     ngx_uint_t                       i;
     ngx_http_variable_t             *v, *hv, *pv;
+    ngx_http_set_variable_pt         parse;
     ngx_http_var_index_entry_t      *e;
     ngx_http_core_main_conf_t       *cmcf;
     ngx_http_var_index_main_conf_t  *vimcf;
@@ -389,6 +426,8 @@ ngx_http_var_index_init_module(ngx_cycle_t *cycle)
         return NGX_ERROR;
     }
 
+    parse = ngx_http_var_index_parse_handler(cmcf);
+
     v = cmcf->variables.elts;
 
     for (i = 0; i < vimcf->nentries; i++) {
@@ -400,9 +439,11 @@ ngx_http_var_index_init_module(ngx_cycle_t *cycle)
         hv = ngx_hash_find(&cmcf->variables_hash, e->key, v[i].name.data,
                            v[i].name.len);
 
-        e->write = ngx_http_var_index_write(hv);
+        e->write = ngx_http_var_index_write(hv, parse);
 
-        if (e->write == NGX_HTTP_VAR_INDEX_WHANDLER) {
+        if (e->write == NGX_HTTP_VAR_INDEX_WHANDLER
+            || e->write == NGX_HTTP_VAR_INDEX_WPARSE)
+        {
             e->set_handler = hv->set_handler;
             e->data = hv->data;
         }
@@ -433,7 +474,8 @@ ngx_http_var_index_init_module(ngx_cycle_t *cycle)
 /* what ngx_http_lua_ffi_var_set() does with the variable of the hash */
 
 static ngx_int_t
-ngx_http_var_index_write(ngx_http_variable_t *v)
+ngx_http_var_index_write(ngx_http_variable_t *v,
+    ngx_http_set_variable_pt parse)
 {
     if (v == NULL) {
         return NGX_HTTP_VAR_INDEX_ENOTFOUND;
@@ -444,7 +486,8 @@ ngx_http_var_index_write(ngx_http_variable_t *v)
     }
 
     if (v->set_handler) {
-        return NGX_HTTP_VAR_INDEX_WHANDLER;
+        return (parse && v->set_handler == parse)
+               ? NGX_HTTP_VAR_INDEX_WPARSE : NGX_HTTP_VAR_INDEX_WHANDLER;
     }
 
     if (v->flags & NGX_HTTP_VAR_INDEXED) {
@@ -452,6 +495,39 @@ ngx_http_var_index_write(ngx_http_variable_t *v)
     }
 
     return NGX_HTTP_VAR_INDEX_ENOTASSIGNABLE;
+}
+
+
+/*
+ * the set handler of nginx's own $limit_rate, which parses the value and
+ * keeps none of its bytes (ngx_http_variable_set_limit_rate(), the same
+ * from 1.19 to 1.31), or NULL: a module that made $limit_rate its own
+ * (a handler outside the nginx binary) gets its value copied, as other
+ * handlers do
+ */
+
+static ngx_http_set_variable_pt
+ngx_http_var_index_parse_handler(ngx_http_core_main_conf_t *cmcf)
+{
+    Dl_info               own, core;
+    ngx_str_t             name = ngx_string("limit_rate");
+    ngx_http_variable_t  *v;
+
+    v = ngx_hash_find(&cmcf->variables_hash,
+                      ngx_hash_key(name.data, name.len), name.data, name.len);
+
+    if (v == NULL || v->set_handler == NULL) {
+        return NULL;
+    }
+
+    if (dladdr((void *) v->set_handler, &own) == 0
+        || dladdr((void *) &ngx_http_core_module, &core) == 0
+        || own.dli_fbase != core.dli_fbase)
+    {
+        return NULL;
+    }
+
+    return v->set_handler;
 }
 
 
@@ -776,10 +852,14 @@ ngx_http_var_index_set(ngx_http_request_t *r, ngx_uint_t index,
         return NGX_OK;
 
     case NGX_HTTP_VAR_INDEX_WHANDLER:
-        if (ngx_http_var_index_set_value(r, e, value, len) != NGX_OK) {
+        if (ngx_http_var_index_set_value(r, e, value, len, 1) != NGX_OK) {
             return NGX_HTTP_VAR_INDEX_ENOMEM;
         }
 
+        return NGX_OK;
+
+    case NGX_HTTP_VAR_INDEX_WPARSE:
+        (void) ngx_http_var_index_set_value(r, e, value, len, 0);
         return NGX_OK;
 
     default:
@@ -843,20 +923,22 @@ ngx_http_var_index_strerror(ngx_http_request_t *r, ngx_uint_t index, int rc,
 
 /*
  * through the set handler: the bytes in the request's pool (a handler may
- * keep them: $args does), the value itself only for the call, as the "set"
- * directive passes it (a slot of the script engine's stack, which the next
- * code reuses)
+ * keep them: $args does), unless COPY is 0 (a handler that only parses
+ * them: the caller's bytes last the call), the value itself only for the
+ * call, as the "set" directive passes it (a slot of the script engine's
+ * stack, which the next code reuses).
  */
 
-static ngx_int_t
+static ngx_inline ngx_int_t
 ngx_http_var_index_set_value(ngx_http_request_t *r,
-    ngx_http_var_index_entry_t *e, u_char *value, size_t len)
+    ngx_http_var_index_entry_t *e, u_char *value, size_t len, ngx_uint_t copy)
 {
     u_char                     *p;
-    ngx_http_variable_value_t   vv;
+    uint64_t                    word;
+    ngx_http_variable_value_t  *vv;
 
-    if (value != NULL && len) {
-        p = ngx_pnalloc(r->pool, len);
+    if (value != NULL && len && copy) {
+        p = ngx_http_var_index_alloc(r, len);
         if (p == NULL) {
             return NGX_ERROR;
         }
@@ -866,21 +948,39 @@ ngx_http_var_index_set_value(ngx_http_request_t *r,
     }
 
     /*
-     * zeroed whole, then the fields: the handler's load of the first word
-     * must not follow a store of one byte of it (see below)
+     * the handler loads the first word (the length and the flags): it must
+     * come from one store of it, not follow stores of its parts (see
+     * ngx_http_var_index_layout()); where the layout is known, the word is
+     * made in a register and stored whole, padding included
      */
-    ngx_memzero(&vv, sizeof(ngx_http_variable_value_t));
 
-    if (value == NULL) {
-        vv.not_found = 1;
+    vv = &ngx_http_var_index_vv;
+
+    if (ngx_http_var_index_bytewise
+        && offsetof(ngx_http_variable_value_t, data) == sizeof(uint64_t))
+    {
+        word = (value == NULL)
+               ? (uint64_t) NGX_HTTP_VAR_INDEX_NOT_FOUND << 24
+               : (uint64_t) (len & 0x0fffffff)
+                 | (uint64_t) NGX_HTTP_VAR_INDEX_VALID << 24;
+
+        ngx_memcpy(vv, &word, sizeof(uint64_t));
+        vv->data = value;
 
     } else {
-        vv.valid = 1;
-        vv.data = value;
-        vv.len = len;
+        ngx_memzero(vv, sizeof(ngx_http_variable_value_t));
+
+        if (value == NULL) {
+            vv->not_found = 1;
+
+        } else {
+            vv->valid = 1;
+            vv->data = value;
+            vv->len = len;
+        }
     }
 
-    e->set_handler(r, &vv, e->data);
+    e->set_handler(r, vv, e->data);
 
     return NGX_OK;
 }
@@ -907,7 +1007,7 @@ ngx_http_var_index_set_slot(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    p = ngx_pnalloc(r->pool, len);
+    p = ngx_http_var_index_alloc(r, len);
     if (p == NULL) {
         return NGX_ERROR;
     }
@@ -921,6 +1021,64 @@ ngx_http_var_index_set_slot(ngx_http_request_t *r,
     vv->len = len;
 
     return NGX_OK;
+}
+
+
+/*
+ * LEN bytes for a written value, which live as long as the request, as
+ * stock's do (ngx_pnalloc() of the request's pool): from an arena of
+ * ARENA bytes of that pool, the request's context.  ngx_pnalloc() tries
+ * the pool's blocks from its "current" one, which lags behind the last
+ * block while blocks fill up (a request that allocates much walks several
+ * full blocks on each call); the arena is one bump of a pointer.  A value
+ * longer than DIRECT, and every value when no arena can be had, comes from
+ * the pool as stock's does.
+ */
+
+static ngx_inline u_char *
+ngx_http_var_index_alloc(ngx_http_request_t *r, size_t len)
+{
+    u_char                    *p;
+    ngx_http_var_index_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_var_index_module);
+
+    if (ctx != NULL && (size_t) (ctx->end - ctx->pos) >= len) {
+        p = ctx->pos;
+        ctx->pos += len;
+        return p;
+    }
+
+    return ngx_http_var_index_alloc_arena(r, len);
+}
+
+
+static u_char *
+ngx_http_var_index_alloc_arena(ngx_http_request_t *r, size_t len)
+{
+    u_char                    *p;
+    ngx_http_var_index_ctx_t  *ctx;
+
+    if (len > NGX_HTTP_VAR_INDEX_DIRECT) {
+        return ngx_pnalloc(r->pool, len);
+    }
+
+    /* the last arena's rest (less than DIRECT bytes) is left unused */
+
+    ctx = ngx_palloc(r->pool, sizeof(ngx_http_var_index_ctx_t)
+                              + NGX_HTTP_VAR_INDEX_ARENA);
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    p = (u_char *) ctx + sizeof(ngx_http_var_index_ctx_t);
+
+    ctx->pos = p + len;
+    ctx->end = p + NGX_HTTP_VAR_INDEX_ARENA;
+
+    ngx_http_set_ctx(r, ctx, ngx_http_var_index_module);
+
+    return p;
 }
 
 

@@ -149,6 +149,12 @@ _M.WRITES = {
     { "cookie_c", "1" }, { "no_such_var", "1" },
     { "proxy_internal_body_length", "1" }, { "gzip_ratio", "1" },
     { 1, "x" }, { true, "x" },
+    -- the module's arenas: values up to 64 bytes go there, longer ones to
+    -- the pool; $limit_rate's handler is called with the caller's bytes
+    { "foo", string.rep("f", 63) }, { "foo", string.rep("f", 64) },
+    { "foo", string.rep("f", 65) }, { "foo", string.rep("f", 300) },
+    { "args", "a=" .. string.rep("x", 100) }, { "limit_rate", "1k" },
+    { "limit_rate", "12x" }, { "limit_rate", "" }, { "limit_rate", 4096 },
 }
 
 local SNAP = {
@@ -267,6 +273,29 @@ function report:writes(phase, cases)
         self:add(phase, tostring(name) .. "=" .. tostring(value), r,
                  WRITE_LABELS)
     end
+end
+
+-- many writes in a row, of every length up to 200 (several of the module's
+-- arenas, and values past them): what was written before is intact
+function report:sequence(phase)
+    local r = {}
+    for k = 1, 4 do
+        local set = ({ function (n, v) stock_set(var, n, v) end,
+                       function (n, v) var[n] = v end, vi.set,
+                       function (n, v) setter(n)(v) end })[k]
+        reset()
+        set("args", "a=" .. string.rep("q", 40))
+        set("mapped", "kept")
+        for i = 1, 200 do
+            set("foo", string.rep(string.char(97 + i % 26), i))
+            if i % 50 == 0 then
+                set("args", "i=" .. i)
+            end
+        end
+        set("limit_rate", "4k")
+        r[k] = snapshot()
+    end
+    self:add(phase, "sequence", r, WRITE_LABELS)
 end
 
 function report:text()
@@ -547,6 +576,7 @@ $(np_http_common "$1")
                 ngx.sleep(0.01)
                 rep:reads("after_sleep")
                 rep:writes("writes")
+                rep:sequence("writes")
                 ngx.print(rep:text())
 
                 local res = ngx.location.capture("/sub?a=sub1&b=2",
@@ -585,6 +615,7 @@ $(np_http_common "$1")
                 ngx.req.set_uri_args("a=9")
                 rep:reads("capture_set_uri_args")
                 rep:writes("capture_writes")
+                rep:sequence("capture_writes")
                 ngx.print(rep:text())
             }
         }
@@ -614,6 +645,7 @@ $(np_http_common "$1")
                 local rep = t.report()
                 rep:reads("auth_request")
                 rep:writes("auth_request_writes")
+                rep:sequence("auth_request_writes")
                 ngx.shared.vi:set("auth", rep:text())
                 ngx.say("ok")
             }
