@@ -3,9 +3,10 @@
 #
 #   glob-5000     an include glob matching 5,000 files, one of them broken
 #   nest-300      includes nested 300 deep (ngxlint stops at 200)
-#   cycle, self-include, glob-cycle
+#   cycle, self-include, glob-cycle, spelled-cycle
 #                 include cycles: two files, a file including itself, a
-#                 glob that matches the file it is in
+#                 glob that matches the file it is in, a file including
+#                 itself under ten spellings ("conf.d/./a.conf")
 #   huge-1g       a sparse 1 GB file: one comment that long (nginx and
 #                 ngxlint: "too long parameter"), then directives; on disk
 #                 a few KB (HOSTILE_BIG_MB sets the size)
