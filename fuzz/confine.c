@@ -35,10 +35,15 @@ int __wrap_ngxl_read_file(const char *path, size_t max, ngxl_buf_t *out);
 int
 __wrap_ngxl_read_file(const char *path, size_t max, ngxl_buf_t *out)
 {
-    size_t  len;
-    char    root[PATH_MAX], real[PATH_MAX];
+    size_t       len;
+    char         real[PATH_MAX];
+    static char  root[PATH_MAX];
 
-    if (ngxl_fuzz_dir[0] == '\0' || realpath(ngxl_fuzz_dir, root) == NULL) {
+    /* the private directory is made once per process */
+
+    if (root[0] == '\0'
+        && (ngxl_fuzz_dir[0] == '\0' || realpath(ngxl_fuzz_dir, root) == NULL))
+    {
         abort();
     }
 
