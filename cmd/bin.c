@@ -104,6 +104,12 @@ ngxl_cli_cu_table(ngxl_cli_t *cli, const ngxl_binary_t *b)
                         ngxl_evidence_name(cu->evidence),
                         ngxl_confidence_name(cu->confidence),
                         cu->producer ? cu->producer : "-");
+
+        /* why a unit was not judged (corrupt DWARF, a .dwo not found) */
+
+        if (cu->opt == NGXL_OPT_UNKNOWN && cu->why) {
+            ngxl_buf_printf(t, "  %-40s (%s)\n", "", cu->why);
+        }
     }
 
     if (b->cus.n == 0 && b->functions) {

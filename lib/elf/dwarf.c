@@ -57,6 +57,7 @@ typedef struct {
     unsigned    optimized:1;    /* a decisive sign was seen            */
     unsigned    tail_calls:1;   /* DW_AT_call_all_tail_calls (gcc -O0) */
     const char *sign;           /* the sign, in words                  */
+    const char *bad;            /* why the walk failed, in words       */
 } ngxl_dwarf_walk_t;
 
 
@@ -355,19 +356,28 @@ ngxl_dwarf_walk(Dwarf_Debug dbg, Dwarf_Die cu, ngxl_dwarf_walk_t *w)
     back = 0;
 
     if (!ngxl_dwarf_forward(dbg, cu, &last)) {
+        w->bad = "corrupt DWARF: the unit's DIE has no offset";
         return NGXL_ERROR;
     }
 
     rc = dwarf_child(cu, &die, &err);
     if (rc != DW_DLV_OK) {
         ngxl_dwarf_free_err(dbg, &err);
-        return rc == DW_DLV_NO_ENTRY ? NGXL_OK : NGXL_ERROR;
+
+        if (rc == DW_DLV_NO_ENTRY) {
+            return NGXL_OK;
+        }
+
+        w->bad = "corrupt DWARF: the unit's first DIE cannot be read";
+        return NGXL_ERROR;
     }
 
     for ( ;; ) {
         if (!ngxl_dwarf_forward(dbg, die, &last)) {
             /* corrupt: the unit is not judged on what was seen so far */
             dwarf_dealloc_die(die);
+            w->bad = "corrupt DWARF: a DIE does not follow the one before "
+                     "(a DW_AT_sibling pointing back)";
             back = 1;
             break;
         }
@@ -592,6 +602,10 @@ ngxl_dwarf_cu(ngxl_binary_t *b, Dwarf_Debug dbg, Dwarf_Die die,
     memset(&w, 0, sizeof(ngxl_dwarf_walk_t));
 
     if (ngxl_dwarf_walk(dbg, die, &w) != NGXL_OK) {
+        if (!cu->recorded) {
+            cu->why = ngxl_psprintf(&b->pool, "not judged: %s", w.bad);
+        }
+
         return;
     }
 

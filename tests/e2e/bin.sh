@@ -711,6 +711,12 @@ expect_cus_all "$KV_CUS" O2 producer "split DWARF, .dwo next to the binary"
 cus "$W/split-bin/kv"
 findings "$W/split-bin/kv"
 expect_no_rule bin-unoptimized "split DWARF, .dwo files missing"
+ngx --list-cus "$W/split-bin/kv"
+if printf '%s\n' "$OUT" | grep -q '(split DWARF: .*\.dwo not found)'; then
+    ok "split DWARF, .dwo files missing: the table says why a unit is unknown"
+else
+    not_ok "split DWARF, .dwo files missing: no reason in the table" "$OUT"
+fi
 
 
 # --- dwz: a shared alt file (.gnu_debugaltlink)

@@ -129,6 +129,15 @@ for t in $TARGETS; do
             cli "bin $f" bin "$f"
             cli "bin --list-cus --format json $f" bin --list-cus \
                 --format json "$f"
+            case $f in
+            */sibling-points-back-loop)
+                run "$NGXLINT" bin --list-cus "$f"
+                if printf '%s\n' "$OUT" | grep -q 'not judged: corrupt DWARF: .*sibling'; then
+                    ok "bin --list-cus $f: the unit not judged says why"
+                else
+                    not_ok "bin --list-cus $f: no reason for the unknown unit" "$OUT"
+                fi ;;
+            esac
             ;;
         fuzz_compdb)
             mkdir -p "$TMP/db"
