@@ -105,8 +105,7 @@ ngxl_cli_cu_table(ngxl_cli_t *cli, const ngxl_binary_t *b)
                         ngxl_confidence_name(cu->confidence),
                         cu->producer ? cu->producer : "-");
 
-        /* why a unit is unknown (nothing to tell by, corrupt DWARF, a .dwo
-           not found) */
+        /* why a unit is unknown: nothing to tell by, or unreadable */
 
         if (cu->opt == NGXL_OPT_UNKNOWN && cu->why) {
             ngxl_buf_printf(t, "  %-40s (%s)\n", "", cu->why);
