@@ -127,9 +127,10 @@ _M.NAMES = {
     "request_time", "msec", "request_id", "limit_rate", "status", "connection",
     "content_length", "word", "gzip_ratio", "proxy_add_x_forwarded_for",
     "proxy_internal_body_length", "uid_reset", "http_x_forwarded_for",
+    "server_protocol",
     -- not indexed: the stock path
     "document_uri", "query_string", "is_args", "remote_port", "server_addr",
-    "server_port", "scheme", "request_method", "server_protocol",
+    "server_port", "scheme", "request_method",
     "content_type", "http_referer", "http_x_other", "arg_b", "arg_missing",
     "cookie_missing", "sent_http_missing", "mapped2", "request_length",
     "connection_requests", "nginx_version", "pid", "hostname", "bytes_sent",
@@ -490,7 +491,7 @@ $(np_http_common "$1")
     var_index \$http_host \$http_user_agent \$http_cookie \$http_x_test;
     var_index \$arg_a \$cookie_c \$sent_http_content_type \$sent_http_x_out;
     var_index \$mapped \$request_time \$msec \$request_id \$limit_rate \$status;
-    var_index \$connection \$content_length \$gzip_ratio;
+    var_index \$connection \$content_length \$gzip_ratio \$server_protocol;
     var_index \$proxy_add_x_forwarded_for \$http_x_forwarded_for \$HTTP_X_TEST;
 
     init_by_lua_block {
@@ -742,6 +743,8 @@ expect_out '^same set_uri_args args: string "a=5&b=6"' "\$args follows set_uri_a
 expect_out '^same same_length args: string "a=8&b=9"' "\$args changed to a value of the same length: the new one (not the last kept)"
 expect_out '^same same_length http_x_test: string "chang3d"' "\$http_x_test changed to a value of the same length: the new one"
 expect_no_out '^same initial host: error' "no error reading \$host"
+expect_out '^same set_uri uri: string "/new/path"' "\$uri follows ngx.req.set_uri (a field of the request, read as nginx's handler reads it)"
+expect_out '^same initial server_protocol: string "HTTP/1.1"' "\$server_protocol (a field of the request)"
 expect_out '^same writes host=h: error "[^"]*: variable \\"host\\" not changeable' "setting \$host: stock's error, at the caller's position"
 expect_out '^same writes arg_a=1: error ".*: variable \\"arg_a\\" not found for writing' "setting a prefix variable: stock's error"
 expect_out '^same timer host: error ".*API disabled in the current context' "timer (a fake request): \"API disabled in the current context\""
@@ -753,6 +756,12 @@ OUT=$(get "$PORT" "/cap/abc/def?a=1")
 check_report "regex location (captures 1, 2, named \$word)" "$OUT"
 expect_out '^same regex 1: string "abc"' "ngx.var[1] through the patched ngx.var"
 expect_out '^same regex word: string "abc"' "named capture \$word"
+
+# HTTP/0.9 (curl's telnet: the request line alone): the request has no
+# protocol, so $server_protocol's field is not set: not found, as stock
+OUT=$(printf 'GET /cap/abc/def?a=1\r\n' | curl -s -m 20 "telnet://127.0.0.1:$PORT" 2>/dev/null)
+check_report "HTTP/0.9 request" "$OUT"
+expect_out '^same regex server_protocol: nil' "HTTP/0.9: \$server_protocol is nil (its field is not set)"
 
 OUT=$(get "$PORT" "/auth-main?a=auth")
 check_report "auth_request subrequest" "$OUT"
@@ -773,7 +782,7 @@ if printf '%s\n' "$OUT" | jq -e '.indexed | index("http_x_test") and index("host
 else
     not_ok "status lists the indexed variables" "$OUT"
 fi
-if printf '%s\n' "$OUT" | jq -e '.misses.http_x_other > 0 and .misses.no_such_var > 0 and .misses.server_protocol > 0 and .misses.other > 0' >/dev/null 2>&1; then
+if printf '%s\n' "$OUT" | jq -e '.misses.http_x_other > 0 and .misses.no_such_var > 0 and .misses.request_method > 0 and .misses.other > 0' >/dev/null 2>&1; then
     ok "status counts misses (http_x_other, no_such_var, ...; \"\" in other)"
 else
     not_ok "status counts misses" "$OUT"
