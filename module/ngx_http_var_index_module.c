@@ -8,10 +8,11 @@
  * ngx.var does on every access.  A read takes the same path the stock
  * ngx.var takes for the same name (lua-nginx-module's
  * ngx_http_lua_ffi_var_get() calls ngx_http_get_variable()): a name of
- * variables_hash that is indexed is read with ngx_http_get_flushed_variable(),
- * a name outside the hash with the handler of its prefix variable, called
- * afresh.  Which of the two applies to an index is decided once, when the
- * configuration is complete.  A write follows ngx_http_lua_ffi_var_set(),
+ * variables_hash that is indexed is read as ngx_http_get_flushed_variable()
+ * reads it (those whose handler copies a field of the request, $uri and
+ * $args among them, from that field), a name outside the hash with the
+ * handler of its prefix variable, called afresh.  Which applies to an index
+ * is decided once, when the configuration is complete.  A write follows ngx_http_lua_ffi_var_set(),
  * error texts included; the bytes written live as long as the request, as
  * stock's do, in arenas of the request's pool.
  *
