@@ -161,6 +161,8 @@ static ngx_http_variable_t *ngx_http_var_index_prefix(
 static ngx_uint_t ngx_http_var_index_layout(void);
 static ngx_inline int ngx_http_var_index_same(ngx_str_t *value, u_char *last,
     size_t last_len);
+static ngx_inline int ngx_http_var_index_found(ngx_http_variable_value_t *vv,
+    ngx_uint_t fresh, ngx_str_t *value, u_char *last, size_t last_len);
 static int ngx_http_var_index_get_stock(ngx_http_request_t *r,
     ngx_http_var_index_entry_t *e, ngx_str_t *value, u_char *last,
     size_t last_len);
@@ -813,6 +815,23 @@ ngx_http_var_index_same(ngx_str_t *value, u_char *last, size_t last_len)
 }
 
 
+/* the value VV of a read (FRESH if just evaluated), or NGX_DECLINED */
+
+static ngx_inline int
+ngx_http_var_index_found(ngx_http_variable_value_t *vv, ngx_uint_t fresh,
+    ngx_str_t *value, u_char *last, size_t last_len)
+{
+    if (vv == NULL
+        || ngx_http_var_index_value(vv, fresh, &value->data, &value->len)
+           != NGX_OK)
+    {
+        return NGX_DECLINED;
+    }
+
+    return ngx_http_var_index_same(value, last, last_len);
+}
+
+
 /* ngx_http_get_flushed_variable(), where the layout is not known */
 
 static int
@@ -824,14 +843,7 @@ ngx_http_var_index_get_stock(ngx_http_request_t *r,
 
     vv = ngx_http_get_flushed_variable(r, e->index);
 
-    if (vv == NULL
-        || ngx_http_var_index_value(vv, 0, &value->data, &value->len)
-           != NGX_OK)
-    {
-        return NGX_DECLINED;
-    }
-
-    return ngx_http_var_index_same(value, last, last_len);
+    return ngx_http_var_index_found(vv, 0, value, last, last_len);
 }
 
 
@@ -951,14 +963,7 @@ ngx_http_var_index_evaluate(ngx_http_request_t *r,
 
     vv = ngx_http_get_indexed_variable(r, e->index);
 
-    if (vv == NULL
-        || ngx_http_var_index_value(vv, 1, &value->data, &value->len)
-           != NGX_OK)
-    {
-        return NGX_DECLINED;
-    }
-
-    return ngx_http_var_index_same(value, last, last_len);
+    return ngx_http_var_index_found(vv, 1, value, last, last_len);
 }
 
 
@@ -976,14 +981,11 @@ ngx_http_var_index_get_prefix(ngx_http_request_t *r,
     vv = &ngx_http_var_index_vv;
     ngx_memzero(vv, sizeof(ngx_http_variable_value_t));
 
-    if (e->handler(r, vv, (uintptr_t) e->name) != NGX_OK
-        || ngx_http_var_index_value(vv, 1, &value->data, &value->len)
-           != NGX_OK)
-    {
+    if (e->handler(r, vv, (uintptr_t) e->name) != NGX_OK) {
         return NGX_DECLINED;
     }
 
-    return ngx_http_var_index_same(value, last, last_len);
+    return ngx_http_var_index_found(vv, 1, value, last, last_len);
 }
 
 
@@ -998,14 +1000,7 @@ ngx_http_var_index_get_lookup(ngx_http_request_t *r,
 
     vv = ngx_http_get_variable(r, e->name, e->key);
 
-    if (vv == NULL
-        || ngx_http_var_index_value(vv, 1, &value->data, &value->len)
-           != NGX_OK)
-    {
-        return NGX_DECLINED;
-    }
-
-    return ngx_http_var_index_same(value, last, last_len);
+    return ngx_http_var_index_found(vv, 1, value, last, last_len);
 }
 
 
