@@ -12,9 +12,9 @@
  * reads it (those whose handler copies a field of the request, $uri and
  * $args among them, from that field), a name outside the hash with the
  * handler of its prefix variable, called afresh.  Which applies to an index
- * is decided once, when the configuration is complete.  A write follows ngx_http_lua_ffi_var_set(),
- * error texts included; the bytes written live as long as the request, as
- * stock's do, in arenas of the request's pool.
+ * is decided once, when the configuration is complete.  A write follows
+ * ngx_http_lua_ffi_var_set(), error texts included; the bytes written live
+ * as long as the request, as stock's do, in arenas of the request's pool.
  *
  * Names Lua code looks up but could not find indexed are counted in a small
  * shared memory zone; "var_index_status" serves the counts as JSON.
