@@ -116,10 +116,10 @@ local unindexed = {}
 local flusher = false
 
 -- index -> the last value read of it in this worker (at most keep_last
--- bytes, see _M.keep_last()): when the module finds the value has the same bytes, that string
--- is returned, rather than make it again with ffi.string (hash and
--- intern it: most of the cost of a read).  A value that changes only costs
--- a memcmp that fails.
+-- bytes, see _M.keep_last()): when the module finds the value has the same
+-- bytes, that string is returned, rather than make it again with
+-- ffi.string (hash and intern it: more than half of a read).  A value that
+-- changes only costs a memcmp that fails.
 local last = {}
 local keep_last = KEEP_LAST
 
