@@ -270,6 +270,15 @@ ngxl_diff_unified(const char *path, const char *a, size_t alen,
         ngxl_diff_push(&ops, &nops, &cops, ' ', na - tail + i, nb - tail + i);
     }
 
+    /*
+     * an absolute path as git diff --no-index names it: a/tmp/x, not
+     * a//tmp/x (patch -p1 in / applies it)
+     */
+
+    while (*path == '/') {
+        path++;
+    }
+
     ngxl_buf_printf(out, "--- a/%s\n+++ b/%s\n", path, path);
 
     /* hunks: changes with their context, close ones merged */

@@ -19,7 +19,7 @@ expect_out 'api\.conf:21:13: error: "proxy_http_version" directive is not allowe
     "the directive nginx rejects in if"
 expect_err 'snippets/fastcgi\.conf" failed .*no fix is applied to a configuration not read whole' \
     "no fix on the deployment as it is (an include missing)"
-expect_out "^\\+\\+\\+ b/$TMP/demo/deployment/nginx\\.conf\$" \
+expect_out "^\\+\\+\\+ b/${TMP#/}/demo/deployment/nginx\\.conf\$" \
     "the fixes, as a diff of the copy's nginx.conf"
 expect_out '^\+        keepalive 32;$' "the diff adds keepalive to the upstream"
 expect_out '^\+        proxy_set_header Connection "";$' "... clears Connection"

@@ -288,6 +288,14 @@ test_diff(void **state)
                         "@@ -9,4 +10,3 @@\n 9\n 10\n 11\n-12\n");
     ngxl_buf_free(&out);
 
+    /* an absolute path: a/tmp/x.conf, as git diff --no-index names it */
+    ngxl_buf_init(&out);
+    ngxl_diff_unified("/tmp/x.conf", "a\n", 2, "b\n", 2, &out);
+    assert_string_equal(out.data,
+                        "--- a/tmp/x.conf\n+++ b/tmp/x.conf\n"
+                        "@@ -1,1 +1,1 @@\n-a\n+b\n");
+    ngxl_buf_free(&out);
+
     /* no change, no output */
     ngxl_buf_init(&out);
     ngxl_diff_unified("z", "a\n", 2, "a\n", 2, &out);
